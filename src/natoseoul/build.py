@@ -1,0 +1,97 @@
+"""Build the release from the curated annotations: check everything, then write every output.
+
+``build(root)`` reads ``curation/`` and ``seeds/``, turns the annotations into tables, checks them
+with the same checks ``natoseoul validate`` runs, and only then writes ``dist/`` (CSV, Parquet and the
+release descriptor), the root ``datapackage.json``, ``schemas/`` and ``src/natoseoul/models.py``.
+Nothing is written when any check fails; each file is replaced atomically. ``check=True`` writes
+nothing and reports which outputs are stale instead (CI uses it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from . import curation, descriptor, modelgen, tableio
+from .checks import cast_batch, check_tables
+from .errors import DataError
+from .schema import TABLES, Field
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced: output paths relative to the root, and those that changed (or are stale)."""
+
+    outputs: dict[str, bytes]
+    changed: list[str]
+    row_counts: dict[str, int]
+
+
+PY_TYPES: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "date": dt.date, "boolean": bool}
+
+
+def _text(spec: Field, value: Any, where: str) -> str | None:
+    """A curated value as the text cell it will be in the CSV, after checking its Python type."""
+    if value is None:
+        return None
+    expected = PY_TYPES[spec.type]
+    if not isinstance(value, expected) or (spec.type == "integer" and isinstance(value, bool)):
+        raise DataError(f"{where}: expected {spec.type}, got {type(value).__name__} {value!r}")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def curated_tables(root: Path) -> tuple[curation.Curated, dict[str, pa.Table]]:
+    """The curated data as typed Arrow tables, after every check has passed."""
+    cur = curation.load(root)
+    text_tables: dict[str, pa.Table] = {}
+    for name, table in TABLES.items():
+        rows, origins = cur.rows.get(name, []), cur.origins.get(name, [])
+        columns = {
+            f.name: pa.array([_text(f, r.get(f.name), o.at(f.name)) for r, o in zip(rows, origins, strict=True)], pa.string())
+            for f in table.fields
+        }
+        text_tables[name] = pa.table(columns)
+    problems = check_tables({n: [t] for n, t in text_tables.items()}, cur.seeds)
+    if problems:
+        lines = []
+        for p in problems:
+            origin = cur.origins[p.table][p.row] if p.row is not None else None
+            place = origin.at(p.field or "") if origin else f"{p.table}"
+            lines.append(f"{place}: {p.message}")
+        more = f"\n(and {len(lines) - 20} more)" if len(lines) > 20 else ""
+        raise DataError("\n".join(lines[:20]) + more)
+    return cur, {n: cast_batch(TABLES[n], t) for n, t in text_tables.items()}
+
+
+def render(root: Path) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Every output file's bytes, keyed by its path relative to the root."""
+    cur, typed = curated_tables(root)
+    outputs: dict[str, bytes] = {}
+    stats: dict[str, dict[str, Any]] = {}
+    for name, data in typed.items():
+        for rel, blob in ((f"csv/{name}.csv", tableio.csv_bytes(data)), (f"parquet/{name}.parquet", tableio.parquet_bytes(data))):
+            outputs[f"dist/{rel}"] = blob
+            stats[rel] = descriptor.file_stats(blob)
+        outputs[f"schemas/{name}.json"] = descriptor.dumps(TABLES[name].table_schema())
+    outputs["dist/datapackage.json"] = descriptor.dumps(descriptor.release_descriptor(cur.package, stats))
+    outputs["datapackage.json"] = descriptor.dumps(descriptor.root_descriptor(cur.package, stats))
+    outputs["src/natoseoul/models.py"] = modelgen.models_source().encode("utf-8")
+    return outputs, {n: t.num_rows for n, t in typed.items()}
+
+
+def build(root: Path, check: bool = False) -> BuildResult:
+    """Build (or with ``check``, compare) every output under ``root``."""
+    outputs, counts = render(root)
+    changed = [rel for rel, blob in outputs.items() if not (root / rel).is_file() or (root / rel).read_bytes() != blob]
+    if not check:
+        for rel in changed:
+            tableio.write_atomic(root / rel, outputs[rel])
+    return BuildResult(outputs, changed, counts)

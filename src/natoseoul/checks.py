@@ -1,0 +1,240 @@
+"""Checks of table data against the schema: types, constraints, keys, references and evidence spans.
+
+The checks run on Arrow record batches of *text* cells (as read from CSV), column by column with
+pyarrow.compute, so they are fast and stream: a table is fed batch by batch and only its key
+columns are kept for the uniqueness and foreign-key checks at the end. The build checks what it
+is about to publish with exactly this code, and ``natoseoul validate`` checks a user's copy with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .schema import TABLES, Field, Table
+
+KEY_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem: the table, the data row (0-based, None for the whole table), the field, and why."""
+
+    table: str
+    row: int | None
+    field: str | None
+    message: str
+
+
+def _missing(column: pa.Array) -> pa.Array:
+    """True where a cell is null or the empty string (both are 'missing' in the Table Schema)."""
+    return pc.fill_null(pc.or_(pc.is_null(column), pc.equal(pc.utf8_length(column), 0)), True)
+
+
+def _rows(mask: pa.Array) -> list[int]:
+    return [int(i) for i in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()]
+
+
+def _values(column: pa.Array, rows: list[int]) -> list[str]:
+    return [str(v) for v in column.take(pa.array(rows, pa.int64())).to_pylist()]
+
+
+def _short(value: str, limit: int = 50) -> str:
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def parse_column(spec: Field, column: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Convert a text column to the field's Arrow type. Returns (values, bad) where bad marks cells
+    that are present but do not parse; missing cells become null."""
+    present = pc.invert(_missing(column))
+    text = pc.if_else(present, column, pa.scalar(None, pa.string()))
+    if spec.type == "string":
+        return text, pa.array([False] * len(column), pa.bool_())
+    if spec.type == "integer":
+        ok = pc.match_substring_regex(text, r"^-?[0-9]{1,18}$")
+        values = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.int64())
+    elif spec.type == "date":
+        shaped = pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+        stamps = pc.strptime(pc.if_else(shaped, text, pa.scalar(None, pa.string())), "%Y-%m-%d", "s", error_is_null=True)
+        values = pc.cast(stamps, pa.date32())
+        ok = pc.is_valid(values)
+    elif spec.type == "boolean":
+        ok = pc.is_in(text, value_set=pa.array(["true", "false"]))
+        values = pc.if_else(ok, pc.equal(text, "true"), pa.scalar(None, pa.bool_()))
+    else:  # pragma: no cover - the schema module only defines the types above
+        raise AssertionError(spec.type)
+    bad = pc.and_(present, pc.invert(pc.fill_null(ok, False)))
+    return values, bad
+
+
+def cast_batch(table: Table, batch: pa.RecordBatch | pa.Table) -> pa.Table:
+    """The typed form of a batch of text cells (call after the checks found no problem)."""
+    columns = [parse_column(f, _as_array(batch.column(f.name)))[0] for f in table.fields]
+    return pa.Table.from_arrays(columns, schema=table.arrow_schema())
+
+
+def _as_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+TYPE_WORDS = {"integer": "an integer", "date": "a date (YYYY-MM-DD)", "boolean": "true or false"}
+
+
+@dataclass
+class TableChecker:
+    """Checks one table fed as batches of text cells; keeps only what the table-wide checks need."""
+
+    table: Table
+    seeds: Mapping[str, str] | None = None
+    rows_seen: int = 0
+    keys: dict[str, list[pa.Array]] = field(default_factory=dict)
+
+    def kept_columns(self) -> set[str]:
+        kept = set(self.table.primary_key) | {f.name for f in self.table.fields if f.unique}
+        kept |= {c for fk in self.table.foreign_keys for c in fk.fields}
+        for other in TABLES.values():  # columns other tables point at
+            kept |= {c for fk in other.foreign_keys if fk.table == self.table.name for c in fk.reference}
+        return kept
+
+    def check_header(self, names: list[str]) -> list[Problem]:
+        expected = self.table.field_names
+        if names == expected:
+            return []
+        missing = [n for n in expected if n not in names]
+        extra = [n for n in names if n not in expected]
+        if missing or extra:
+            parts = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + (
+                [f"unexpected column(s) {', '.join(extra)}"] if extra else []
+            )
+            return [Problem(self.table.name, None, None, "header: " + "; ".join(parts))]
+        return [Problem(self.table.name, None, None, f"header: columns out of order; expected {', '.join(expected)}")]
+
+    def feed(self, batch: pa.RecordBatch | pa.Table) -> list[Problem]:
+        """Check one batch of text cells (every column of the schema must be present)."""
+        problems: list[Problem] = []
+        offset = self.rows_seen
+        parsed: dict[str, pa.Array] = {}
+        kept = self.kept_columns()
+        for spec in self.table.fields:
+            column = _as_array(batch.column(spec.name))
+            problems += self._check_column(spec, column, offset, parsed)
+            if spec.name in kept:
+                self.keys.setdefault(spec.name, []).append(column)
+        if self.table.span_text_field:
+            problems += self._check_spans(batch, parsed, offset)
+        self.rows_seen += batch.num_rows
+        return problems
+
+    def _check_column(self, spec: Field, column: pa.Array, offset: int, parsed: dict[str, pa.Array]) -> list[Problem]:
+        name, out = self.table.name, []
+        missing = _missing(column)
+        if spec.required:
+            out += [Problem(name, offset + i, spec.name, "required value is missing") for i in _rows(missing)]
+        values, bad = parse_column(spec, column)
+        parsed[spec.name] = values
+        for i, v in zip(_rows(bad), _values(column, _rows(bad)), strict=True):
+            out.append(Problem(name, offset + i, spec.name, f"{_short(v)} is not {TYPE_WORDS[spec.type]}"))
+        if spec.enum is not None:
+            outside = pc.and_(pc.invert(missing), pc.invert(pc.is_in(column, value_set=pa.array(spec.enum))))
+            rows = _rows(outside)
+            for i, v in zip(rows, _values(column, rows), strict=True):
+                out.append(Problem(name, offset + i, spec.name, f"{_short(v)} is not one of: {', '.join(spec.enum)}"))
+        if spec.pattern is not None:
+            fits = pc.match_substring_regex(column, f"^(?:{spec.pattern})$")
+            rows = _rows(pc.and_(pc.invert(missing), pc.invert(pc.fill_null(fits, False))))
+            for i, v in zip(rows, _values(column, rows), strict=True):
+                out.append(Problem(name, offset + i, spec.name, f"{_short(v)} does not match the pattern {spec.pattern}"))
+        if spec.minimum is not None:
+            rows = _rows(pc.less(values, spec.minimum))
+            for i, v in zip(rows, _values(column, rows), strict=True):
+                out.append(Problem(name, offset + i, spec.name, f"{v} is less than the minimum {spec.minimum}"))
+        return out
+
+    def _check_spans(self, batch: pa.RecordBatch | pa.Table, parsed: dict[str, pa.Array], offset: int) -> list[Problem]:
+        name, text_field = self.table.name, self.table.span_text_field
+        assert text_field is not None
+        out: list[Problem] = []
+        starts, ends = parsed["char_start"], parsed["char_end"]
+        rows = _rows(pc.less_equal(ends, starts))
+        out += [Problem(name, offset + i, "char_end", "char_end must be greater than char_start") for i in rows]
+        if self.seeds is None:
+            return out
+        columns = zip(
+            _as_array(batch.column("document_id")).to_pylist(), starts.to_pylist(), ends.to_pylist(),
+            _as_array(batch.column(text_field)).to_pylist(), strict=True,
+        )  # fmt: skip
+        for i, (doc, start, end, text) in enumerate(columns):
+            seed = self.seeds.get(doc) if doc else None
+            if seed is None or start is None or end is None or text is None:
+                continue  # a missing cell or unknown document is reported by the other checks
+            if end > len(seed):
+                out.append(Problem(name, offset + i, "char_end", f"{end} is past the end of {doc} ({len(seed)} characters)"))
+            elif seed[start:end] != text:
+                out.append(Problem(name, offset + i, text_field,
+                                   f"does not match {doc}[{start}:{end}], which is {_short(seed[start:end])}"))  # fmt: skip
+        return out
+
+    def key_column(self, name: str) -> pa.Array:
+        chunks = self.keys.get(name, [])
+        return pa.concat_arrays(chunks) if chunks else pa.array([], pa.string())
+
+    def finish(self) -> list[Problem]:
+        """Table-wide checks: unique fields and the primary key."""
+        out: list[Problem] = []
+        primary_key = list(self.table.primary_key)
+        for spec in self.table.fields:
+            if spec.unique and [spec.name] != primary_key:
+                out += self._duplicates([spec.name])
+        return out + self._duplicates(primary_key)
+
+    def _duplicates(self, names: list[str]) -> list[Problem]:
+        columns = [pc.fill_null(self.key_column(n), "") for n in names]
+        key = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, KEY_SEPARATOR)
+        counts = pc.value_counts(key)
+        repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        if len(repeated) == 0:
+            return []
+        rows = _rows(pc.is_in(key, value_set=repeated))
+        seen: set[str] = set()
+        out = []
+        label = ", ".join(names)
+        for i, value in zip(rows, _values(key, rows), strict=True):
+            if value in seen:
+                shown = value.replace(KEY_SEPARATOR, ", ")
+                what = "primary key" if names == list(self.table.primary_key) else "unique value"
+                out.append(Problem(self.table.name, i, names[0], f"duplicate {what} ({label}) = {_short(shown)}"))
+            seen.add(value)
+        return out
+
+
+def check_references(checkers: Mapping[str, TableChecker]) -> list[Problem]:
+    """Foreign keys: every non-missing reference must be a key of the table it points at."""
+    out: list[Problem] = []
+    for checker in checkers.values():
+        for fk in checker.table.foreign_keys:
+            target = checkers.get(fk.table)
+            if target is None:
+                continue
+            (column,), (key,) = fk.fields, fk.reference
+            values = checker.key_column(column)
+            dangling = pc.and_(pc.invert(_missing(values)), pc.invert(pc.is_in(values, value_set=target.key_column(key))))
+            rows = _rows(dangling)
+            for i, v in zip(rows, _values(values, rows), strict=True):
+                out.append(Problem(checker.table.name, i, column, f"{_short(v)} is not a {key} in {fk.table}"))
+    return out
+
+
+def check_tables(tables: Mapping[str, Iterable[pa.RecordBatch | pa.Table]], seeds: Mapping[str, str] | None) -> list[Problem]:
+    """Run every check over whole tables given as iterables of text batches (schema columns only)."""
+    checkers: dict[str, TableChecker] = {}
+    problems: list[Problem] = []
+    for name, batches in tables.items():
+        checker = checkers[name] = TableChecker(TABLES[name], seeds)
+        for batch in batches:
+            problems += checker.feed(batch)
+        problems += checker.finish()
+    problems += check_references(checkers)
+    return sorted(problems, key=lambda p: (p.table, -1 if p.row is None else p.row, p.field or "", p.message))

@@ -1,0 +1,90 @@
+"""The Frictionless Data Package descriptors: the root one over ``dist/csv`` and the release one.
+
+Both are built from the release metadata in ``curation/package.toml``, the version in
+``_version.py`` and the schemas in ``schema.py``; nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from ._version import __version__
+from .schema import TABLES, Table
+
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+METADATA_KEYS = ("name", "title", "description", "homepage", "created", "keywords", "licenses", "sources", "contributors")
+
+
+def file_stats(data: bytes) -> dict[str, Any]:
+    """``bytes`` and ``hash`` of a file, as the release descriptor records them."""
+    return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+
+
+def _metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"$schema": PACKAGE_PROFILE}
+    for key in METADATA_KEYS:
+        if key in meta:
+            out[key] = meta[key]
+        if key == "description":
+            out["version"] = __version__
+    return out
+
+
+def _csv_resource(table: Table, path: str, schema: Any, stats: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": table.name,
+        "type": "table",
+        "title": table.title,
+        "description": f"One row per {table.row_is}. {table.description}",
+        "path": path,
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        **stats,
+        "dialect": {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json", "header": True,
+                    "delimiter": ",", "quoteChar": '"', "doubleQuote": True},
+        "schema": schema,
+    }  # fmt: skip
+
+
+def root_descriptor(meta: dict[str, Any], stats: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The descriptor at the project root: the CSV files in dist/csv with the schemas in schemas/."""
+    resources = [
+        _csv_resource(t, f"dist/csv/{t.name}.csv", f"schemas/{t.name}.json", stats[f"csv/{t.name}.csv"])
+        for t in TABLES.values()
+    ]
+    return {**_metadata(meta), "resources": resources}
+
+
+def release_descriptor(meta: dict[str, Any], stats: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The self-contained descriptor of dist/: every CSV and Parquet file with its schema inline,
+    its size and its sha256. Parquet resources are named ``<table>-parquet``."""
+    resources = []
+    for t in TABLES.values():
+        resources.append(_csv_resource(t, f"csv/{t.name}.csv", t.table_schema(), stats[f"csv/{t.name}.csv"]))
+    for t in TABLES.values():
+        schema = t.table_schema()
+        for fk in schema.get("foreignKeys", []):
+            if fk["reference"]["resource"]:
+                fk["reference"]["resource"] += "-parquet"
+        resources.append({
+            "name": f"{t.name}-parquet",
+            "type": "table",
+            "title": f"{t.title} (Parquet)",
+            "description": f"The {t.name} table as Parquet: the same rows and columns as csv/{t.name}.csv.",
+            "path": f"parquet/{t.name}.parquet",
+            "scheme": "file",
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            **stats[f"parquet/{t.name}.parquet"],
+            "schema": schema,
+        })  # fmt: skip
+    return {**_metadata(meta), "resources": resources}
+
+
+def dumps(obj: Any) -> bytes:
+    """JSON as the project writes it: two-space indent, Unicode as is, trailing newline."""
+    return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
