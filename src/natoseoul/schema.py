@@ -161,7 +161,7 @@ PLOVER_CONTEXTS = (
 )  # fmt: skip
 EVENT_ROLES = (
     "visitor", "host", "speaker", "audience", "interviewer", "interviewee", "inviter", "invitee",
-    "signatory", "party", "attendee", "target", "contributor", "subject",
+    "signatory", "party", "attendee", "target", "contributor", "recipient", "subject",
 )  # fmt: skip
 QUOTE_TYPES = ("transcript", "direct", "partial")
 QUOTE_RELATIONS = ("same_utterance",)
@@ -326,7 +326,7 @@ _add(Table(
         Field("participant_id", "string", "The participant, a key of `participants`.", required=True,
               pattern=SLUG),
         Field("role", "string", "The participant's part: visitor, host, speaker, audience, interviewer, "
-              "interviewee, inviter, invitee, signatory, party, attendee, target (of a statement), "
+              "interviewee, inviter, invitee, signatory, party, attendee, target (of a statement), recipient, "
               "contributor or subject.", required=True, enum=EVENT_ROLES),
     ),
     primary_key=("event_id", "participant_id", "role"),
