@@ -101,6 +101,7 @@ NOTE: Spec = {
     "related": ("related_note_id", _text), "reference": ("reference", _text),
 }  # fmt: skip
 SPAN_KEYS = ("doc", "text", "at")
+QUOTE_DEFAULTS = ("speaker", "event", "type", "reported_by")  # file-level defaults in quotes/*.toml
 
 
 def _read_toml(path: Path, root: Path) -> dict[str, Any]:
@@ -194,7 +195,7 @@ def _records(data: dict[str, Any], key: str, name: str) -> list[dict[str, Any]]:
     records = data.get(key, [])
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise DataError(f"{name}: expected [[{key}]] tables")
-    unknown = sorted(set(data) - {key, "document", "speaker", "event"})
+    unknown = sorted(set(data) - {key, "document", *QUOTE_DEFAULTS})
     if unknown:
         raise DataError(f"{name}: unknown top-level key {unknown[0]!r}")
     return records
@@ -301,10 +302,10 @@ def _load_quotes(cur: Curated, root: Path, path: Path, spans: Spans) -> None:
     name = path.relative_to(root).as_posix()
     data = _read_toml(path, root)
     doc = data.get("document")
-    defaults = {"speaker": data.get("speaker"), "event": data.get("event")}
+    defaults = {key: data[key] for key in QUOTE_DEFAULTS if key in data}
     for record in _records(data, "quote", name):
         origin = Origin(name, f"quote {record.get('id')!r}")
-        merged = {**{k: v for k, v in defaults.items() if v is not None}, **record}
+        merged = {**defaults, **record}
         row = _fields(merged, QUOTE, origin, extra=("text", "at", "topics", "same_as"))
         located = spans.locate({"doc": doc, "text": record.get("text"), "at": record.get("at")}, origin, "quote")
         cur.add("quotes", {**row, "text": record["text"], **located}, origin)
