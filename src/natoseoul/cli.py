@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from ._version import __version__
 from .errors import DataError
+from .export import FORMATS
+from .show import SHOW_FORMATS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,8 +22,13 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-              help="Project root (holds curation/, seeds/ and dist/).")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project root (holds curation/, seeds/ and dist/).",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any output is stale.")
 def build(root: Path, check: bool) -> None:
     """Build dist/, schemas/, datapackage.json and models.py from the curated annotations.
@@ -41,3 +51,173 @@ def build(root: Path, check: bool) -> None:
         click.echo(f"up to date: {len(result.outputs)} files; rows: {rows}")
     else:
         click.echo(f"built {len(result.outputs)} files ({len(result.changed)} changed); rows: {rows}")
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Bad input or data ends the command with one line naming the place, never a traceback."""
+    try:
+        yield
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+
+
+@main.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), required=True, help="Directory to write to (created if missing)."
+)
+@click.option(
+    "--table",
+    "-t",
+    "tables",
+    multiple=True,
+    metavar="NAME",
+    help="Export only this table (repeatable; default: all tables).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not list each file on stderr as it is written.")
+def export(fmt: str, output: Path, tables: tuple[str, ...], force: bool, quiet: bool) -> None:
+    """Export the release tables to CSV, Parquet, JSON, JSON Lines, SQLite or Excel.
+
+    csv and parquet come with a datapackage.json describing exactly the files written, so
+    `frictionless validate DIR/datapackage.json` works on the export. json writes one array of
+    objects per table, jsonl one object per line. sqlite writes natoseoul.sqlite with primary and
+    foreign keys and a full-text index (quotes_fts) on quotes.text. xlsx writes natoseoul.xlsx with
+    one sheet per table and a "fields" sheet; every text cell is stored as text, never a formula.
+
+    Each file is written completely or not at all; existing files are kept unless --force.
+
+    \b
+    Examples:
+      natoseoul export --format csv --output natoseoul-csv
+      natoseoul export -f parquet -o out --table events --table event_participants
+      natoseoul export -f sqlite -o out && sqlite3 out/natoseoul.sqlite "SELECT count(*) FROM quotes"
+      natoseoul export -f xlsx -o out --force
+    """
+    from .export import export as run_export
+
+    def written(path: Path) -> None:
+        if not quiet:
+            click.echo(f"wrote {path}", err=True)
+
+    with _user_errors():
+        paths = run_export(fmt, output, tables, force=force, on_written=written)
+    click.echo(f"exported {len(paths)} file(s) as {fmt} to {output}")
+
+
+@main.command()
+@click.argument("target", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--frictionless",
+    "also_frictionless",
+    is_flag=True,
+    help="Also run frictionless on the package as a second opinion.",
+)
+def validate(target: Path | None, also_frictionless: bool) -> None:
+    """Check a data package with the project's own checks.
+
+    TARGET is a directory holding datapackage.json, or the descriptor itself; by default the
+    installed release. Every CSV and Parquet resource is streamed and checked for its header, cell
+    types and constraints, primary and foreign keys, and evidence spans against the seed texts when
+    seeds/ is found in or beside the package. Each problem is printed as FILE:ROW:FIELD: MESSAGE,
+    counting the header as row 1. Exit status: 0 valid, 1 invalid, 2 usage error.
+
+    \b
+    Examples:
+      natoseoul validate
+      natoseoul validate natoseoul-csv/
+      natoseoul validate dist/datapackage.json --frictionless
+    """
+    from .validation import frictionless_issues, validate_package
+
+    with _user_errors():
+        report = validate_package(target)
+        issues = list(report.issues)
+        if also_frictionless:
+            issues += frictionless_issues(target)
+    for issue in issues:
+        click.echo(str(issue))
+    rows = sum(report.rows.values())
+    spans = f"spans checked against {report.seeds}" if report.seeds else "spans not checked (no seeds/ found)"
+    if issues:
+        click.echo(f"invalid: {len(issues)} problem(s) in {len(report.rows)} file(s), {rows} row(s); {spans}", err=True)
+        sys.exit(1)
+    click.echo(f"valid: {len(report.rows)} file(s), {rows} row(s); {spans}")
+
+
+@main.command()
+@click.argument("target", required=False, type=click.Path(exists=True, path_type=Path))
+def verify(target: Path | None) -> None:
+    """Check every file a release descriptor lists against its recorded bytes and sha256 hash.
+
+    TARGET is a directory holding datapackage.json, or the descriptor itself; by default the
+    installed release. Resource paths that are absolute, contain '..' or are symlinks leading
+    outside the package are refused.
+
+    \b
+    Examples:
+      natoseoul verify
+      natoseoul verify ~/Downloads/natoseoul-1.0.0/
+    """
+    from .verify import verify_package
+
+    with _user_errors():
+        checks = verify_package(target)
+    bad = [c for c in checks if not c.ok]
+    for check in bad:
+        for problem in check.problems:
+            click.echo(f"{check.file}: {problem}")
+    if bad:
+        click.echo(f"mismatch: {len(bad)} of {len(checks)} file(s) differ from the descriptor", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {len(checks)} file(s) match the descriptor")
+
+
+@main.command()
+def info() -> None:
+    """Show the version, the tables with their row counts, the sources and the licence.
+
+    \b
+    Examples:
+      natoseoul info
+    """
+    from .info import package_info
+
+    with _user_errors():
+        click.echo(package_info().text())
+
+
+@main.command()
+@click.argument("table")
+@click.option(
+    "--limit", "-n", type=click.IntRange(min=0), default=20, show_default=True, help="Show at most N rows (0: all)."
+)
+@click.option(
+    "--where",
+    "-w",
+    multiple=True,
+    metavar="COLUMN=VALUE",
+    help="Keep rows whose COLUMN equals VALUE as written in the CSV (repeatable; all must hold).",
+)
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(SHOW_FORMATS), default="table", show_default=True, help="Output format."
+)
+def show(table: str, limit: int, where: tuple[str, ...], fmt: str) -> None:
+    """Print rows of one table.
+
+    \b
+    Examples:
+      natoseoul show participants
+      natoseoul show events --where event_type=meeting --limit 5
+      natoseoul show quotes --where speaker_id=stoltenberg-jens --format json
+      natoseoul show participants --limit 0 --format csv > participants.csv
+    """
+    from .show import format_rows, parse_where, select_rows
+
+    with _user_errors():
+        rows = select_rows(table, parse_where(where), limit or None)
+        click.echo(format_rows(rows, fmt))

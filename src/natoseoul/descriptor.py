@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from typing import Any
 
 from ._version import __version__
 from .schema import TABLES, Table
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-METADATA_KEYS = ("name", "title", "description", "homepage", "created", "keywords", "licenses", "sources", "contributors")
+METADATA_KEYS = (
+    "name",
+    "title",
+    "description",
+    "homepage",
+    "created",
+    "keywords",
+    "licenses",
+    "sources",
+    "contributors",
+)
 
 
 def file_stats(data: bytes) -> dict[str, Any]:
@@ -88,3 +99,36 @@ def release_descriptor(meta: dict[str, Any], stats: dict[str, dict[str, Any]]) -
 def dumps(obj: Any) -> bytes:
     """JSON as the project writes it: two-space indent, Unicode as is, trailing newline."""
     return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def export_descriptor(meta: dict[str, Any], fmt: str, stats: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The descriptor of an export: the tables in ``stats`` (keyed by table name) in one format
+    (csv or parquet), each file ``<table>.<fmt>`` beside the descriptor, resources named after their
+    table, and foreign keys kept only where the referenced table was exported too.
+
+    Parquet resources carry no ``bytes``/``hash``: frictionless cannot measure a Parquet source and
+    would report every such file as invalid."""
+    full = release_descriptor(meta, defaultdict(dict))
+    suffix = "-parquet" if fmt == "parquet" else ""
+    resources = []
+    for resource in full["resources"]:
+        table = resource["name"].removesuffix(suffix)
+        if resource["format"] != fmt or table not in stats:
+            continue
+        resource = {**resource, "name": table, "path": f"{table}.{fmt}"}
+        if fmt == "csv":
+            resource.update(stats[table])
+        else:
+            resource.pop("bytes", None)
+            resource.pop("hash", None)
+        schema = dict(resource["schema"])
+        keys = []
+        for fk in schema.pop("foreignKeys", []):
+            target = fk["reference"]["resource"].removesuffix(suffix)
+            if not target or target in stats:
+                keys.append({**fk, "reference": {**fk["reference"], "resource": target}})
+        if keys:
+            schema["foreignKeys"] = keys
+        resource["schema"] = schema
+        resources.append(resource)
+    return {**full, "resources": resources}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pyarrow as pa
@@ -63,7 +63,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def csv_batches(path: Path, table: Table, block_size: int = CSV_BLOCK_SIZE) -> tuple[list[str], Iterator[pa.RecordBatch]]:
+def csv_batches(
+    path: Path, table: Table, block_size: int = CSV_BLOCK_SIZE
+) -> tuple[list[str], Iterator[pa.RecordBatch]]:
     """Open a CSV file as text cells: returns its header and an iterator of record batches.
 
     Every column is read as a string (types are checked afterwards, cell by cell). An unquoted empty
@@ -101,3 +103,27 @@ def csv_batches(path: Path, table: Table, block_size: int = CSV_BLOCK_SIZE) -> t
 
 def _arrow_message(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def write_all_atomic(files: Mapping[Path, bytes], on_written: Callable[[Path], None] | None = None) -> None:
+    """Write several files so that a failure leaves none of them touched: every file is first staged
+    (temp file beside its target, fsync), and only when all are staged are they renamed into place."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        while staged:
+            tmp, path = staged[0]
+            os.replace(tmp, path)
+            staged.pop(0)
+            if on_written is not None:
+                on_written(path)
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)

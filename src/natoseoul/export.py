@@ -1,0 +1,162 @@
+"""Exporting the installed release tables to the formats users' tools read.
+
+Every output is rendered in memory first, then all files are written with
+``tableio.write_all_atomic``: a failure leaves no file half-written and no existing file touched.
+Existing files are replaced only with ``force``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from . import descriptor, tableio
+from .errors import DataError
+from .loading import check_name, load
+from .resources import data_dir
+from .schema import TABLES
+from .sqlite import sqlite_bytes
+from .xlsx import Sheet, xlsx_bytes
+
+FORMATS = ("csv", "parquet", "json", "jsonl", "sqlite", "xlsx")
+WORKBOOK_FIELDS_SHEET = "fields"
+FIELD_COLUMNS = (
+    "table",
+    "field",
+    "type",
+    "required",
+    "unique",
+    "primary_key",
+    "references",
+    "constraints",
+    "description",
+)
+
+
+def table_names(names: Iterable[str] = ()) -> list[str]:
+    """The tables asked for, in the package's order (all when none are named); an unknown name is a
+    DataError suggesting the closest one."""
+    chosen = set()
+    for name in names:
+        try:
+            chosen.add(check_name(name))
+        except KeyError as exc:
+            raise DataError(str(exc.args[0])) from None
+    return [n for n in TABLES if n in chosen] if chosen else list(TABLES)
+
+
+def check_format(fmt: str) -> str:
+    if fmt in FORMATS:
+        return fmt
+    close = difflib.get_close_matches(fmt, FORMATS, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise DataError(f"unknown format {fmt!r}.{hint} Valid formats: {', '.join(FORMATS)}")
+
+
+def typed_table(name: str) -> pa.Table:
+    """A release table with the schema's exact Arrow types and field descriptions."""
+    data = load(name)
+    return pa.Table.from_arrays(list(data.columns), schema=TABLES[name].arrow_schema())
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def json_records(data: pa.Table) -> list[str]:
+    """Each row as one JSON object: nulls stay null, dates ISO 8601, Unicode as is."""
+    return [json.dumps(row, ensure_ascii=False, default=_json_value) for row in data.to_pylist()]
+
+
+def _release_metadata() -> dict[str, Any]:
+    meta: dict[str, Any] = json.loads((data_dir() / "datapackage.json").read_bytes())
+    return meta
+
+
+def _field_rows() -> list[list[str | bool | None]]:
+    rows: list[list[str | bool | None]] = []
+    for table in TABLES.values():
+        references = {
+            c: f"{fk.table}.{r}" for fk in table.foreign_keys for c, r in zip(fk.fields, fk.reference, strict=True)
+        }
+        for spec in table.fields:
+            constraints = {
+                k: v for k, v in spec.descriptor().get("constraints", {}).items() if k not in ("required", "unique")
+            }
+            shown = json.dumps(constraints, ensure_ascii=False) if constraints else None
+            key = spec.name in table.primary_key
+            row: list[str | bool | None] = [
+                table.name,
+                spec.name,
+                spec.type,
+                spec.required,
+                spec.unique,
+                key,
+                references.get(spec.name),
+            ]
+            rows.append([*row, shown, spec.description])
+    return rows
+
+
+def render(fmt: str, names: Sequence[str]) -> dict[str, bytes]:
+    """The files of an export, keyed by their names inside the output directory."""
+    tables = {name: typed_table(name) for name in names}
+    files: dict[str, bytes] = {}
+    if fmt in ("csv", "parquet"):
+        write = tableio.csv_bytes if fmt == "csv" else tableio.parquet_bytes
+        files = {f"{name}.{fmt}": write(data) for name, data in tables.items()}
+        stats = {name: descriptor.file_stats(files[f"{name}.{fmt}"]) for name in tables}
+        files["datapackage.json"] = descriptor.dumps(descriptor.export_descriptor(_release_metadata(), fmt, stats))
+    elif fmt == "json":
+        files = {f"{n}.json": _json_array(json_records(d)) for n, d in tables.items()}
+    elif fmt == "jsonl":
+        files = {f"{n}.jsonl": "".join(r + "\n" for r in json_records(d)).encode("utf-8") for n, d in tables.items()}
+    elif fmt == "sqlite":
+        files = {"natoseoul.sqlite": sqlite_bytes(tables)}
+    elif fmt == "xlsx":
+        sheets = [Sheet(n, TABLES[n].field_names, zip(*(c.to_pylist() for c in d.columns), strict=True))
+                  for n, d in tables.items()]  # fmt: skip
+        sheets.append(Sheet(WORKBOOK_FIELDS_SHEET, FIELD_COLUMNS, [r for r in _field_rows() if r[0] in tables]))
+        files = {"natoseoul.xlsx": xlsx_bytes(sheets)}
+    else:
+        check_format(fmt)
+    return files
+
+
+def _json_array(records: list[str]) -> bytes:
+    body = ",\n".join("  " + r for r in records)
+    return (f"[\n{body}\n]\n" if records else "[]\n").encode("utf-8")
+
+
+def export(
+    fmt: str,
+    output: Path,
+    tables: Iterable[str] = (),
+    force: bool = False,
+    on_written: Callable[[Path], None] | None = None,
+) -> list[Path]:
+    """Write the chosen tables (all by default) of the installed release to ``output`` in ``fmt``;
+    returns the paths written. Refuses to replace existing files unless ``force``."""
+    fmt = check_format(fmt)
+    names = table_names(tables)
+    if output.exists() and not output.is_dir():
+        raise DataError(f"{output}: exists and is not a directory")
+    files = {output / rel: data for rel, data in render(fmt, names).items()}
+    existing = [p for p in files if p.exists() or p.is_symlink()]
+    if existing and not force:
+        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+        raise DataError(f"{existing[0]}: already exists{more}; use --force to overwrite")
+    try:
+        tableio.write_all_atomic(files, on_written)
+    except OSError as exc:
+        where = exc.filename or output
+        raise DataError(f"{where}: cannot write: {exc.strerror or exc}") from None
+    return list(files)

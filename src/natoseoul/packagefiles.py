@@ -1,0 +1,98 @@
+"""Opening a data package on disk: its descriptor, and the files its resources name, resolved safely.
+
+``validate`` and ``verify`` read packages that users downloaded or edited, so a resource path is
+trusted only when it stays inside the package: no absolute paths, no ``..``, no URLs, and no
+symlink leading outside the package directory.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import DataError
+from .resources import data_dir
+from .schema import TABLES
+
+DESCRIPTOR = "datapackage.json"
+FORMATS = {".csv": "csv", ".parquet": "parquet"}
+
+
+@dataclass(frozen=True)
+class Package:
+    """A descriptor read from disk; ``shown`` is how file names are printed (as the user gave them)."""
+
+    descriptor_path: Path
+    descriptor: dict[str, Any]
+    shown: Path
+
+    @property
+    def base(self) -> Path:
+        return self.descriptor_path.parent
+
+    @property
+    def resources(self) -> list[dict[str, Any]]:
+        resources = self.descriptor.get("resources")
+        return [r for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
+
+    def show(self, rel: str) -> str:
+        return str(self.shown / rel)
+
+    def resolve(self, rel: str) -> Path:
+        """The file a resource path names, refusing anything that leads outside the package."""
+        if "://" in rel or rel.startswith("\\") or PurePosixPath(rel).is_absolute() or Path(rel).is_absolute():
+            raise DataError(
+                f"{self.descriptor_path}: resource path {rel!r} is absolute or remote; expected a path in the package"
+            )
+        if ".." in PurePosixPath(rel.replace("\\", "/")).parts:
+            raise DataError(
+                f"{self.descriptor_path}: resource path {rel!r} contains '..'; expected a path inside the package"
+            )
+        path = self.base / rel
+        base = self.base.resolve()
+        if not path.resolve().is_relative_to(base):
+            raise DataError(f"{self.descriptor_path}: resource path {rel!r} is a symlink leading outside the package")
+        return path
+
+
+def open_package(target: Path | None = None) -> Package:
+    """Read the descriptor of ``target`` (a directory or a ``datapackage.json``); by default the
+    installed release."""
+    if target is None:
+        path = data_dir() / DESCRIPTOR
+        shown = data_dir()
+    elif target.is_dir():
+        path, shown = target / DESCRIPTOR, target
+    else:
+        path, shown = target, target.parent
+    if not path.is_file():
+        raise DataError(f"{path}: no such file (expected a data package directory or its {DESCRIPTOR})")
+    try:
+        descriptor = json.loads(path.read_bytes())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path}: cannot read as JSON: {exc}") from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise DataError(f"{path}: not a data package descriptor (no 'resources' list)")
+    return Package(path, descriptor, shown)
+
+
+def resource_paths(resource: dict[str, Any]) -> list[str]:
+    """The path or paths of a resource (a Data Package path may be a list of chunks)."""
+    path = resource.get("path")
+    paths = path if isinstance(path, list) else [path] if path is not None else []
+    return [str(p) for p in paths]
+
+
+def resource_table(resource: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The table (by resource name, ``<table>`` or ``<table>-parquet``) and format of a resource."""
+    name = str(resource.get("name", ""))
+    table = (
+        name if name in TABLES else name.removesuffix("-parquet") if name.removesuffix("-parquet") in TABLES else None
+    )
+    fmt = resource.get("format")
+    if not isinstance(fmt, str):
+        paths = resource_paths(resource)
+        fmt = FORMATS.get(PurePosixPath(paths[0]).suffix) if paths else None
+    return table, fmt
