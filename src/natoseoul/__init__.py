@@ -1,6 +1,67 @@
-"""natoseoul: curated, schema-validated data on NATO–Republic of Korea contacts."""
+"""natoseoul: curated, schema-validated data on NATO–Republic of Korea contacts.
+
+Every table of the release, offline, as Arrow, pandas, polars or typed records::
+
+    >>> import natoseoul
+    >>> natoseoul.table_names()[:3]
+    ['documents', 'participants', 'participant_aliases']
+    >>> quotes = natoseoul.load("quotes")                      # a pyarrow.Table
+    >>> events = natoseoul.load("events", engine="pandas")     # needs natoseoul[pandas]
+
+The joins (:func:`quotes_with_context`, :func:`event_details`, :func:`timeline`,
+:func:`find_quotes`) and :mod:`natoseoul.models` are imported on first use, and pandas and polars
+only when asked for, so ``import natoseoul`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .loading import load, table_names
+from .errors import DataError
+from .loading import load, records, table_names
+from .names import UnknownNameError
+from .release import citation, metadata
 
-__all__ = ["__version__", "load", "table_names"]
+if TYPE_CHECKING:
+    from . import models
+    from .joins import event_details, find_quotes, quotes_with_context, timeline
+
+_LAZY = {
+    "models": ".models",
+    "event_details": ".joins",
+    "find_quotes": ".joins",
+    "quotes_with_context": ".joins",
+    "timeline": ".joins",
+}
+
+__all__ = [
+    "DataError",
+    "UnknownNameError",
+    "__version__",
+    "citation",
+    "event_details",
+    "find_quotes",
+    "load",
+    "metadata",
+    "models",
+    "quotes_with_context",
+    "records",
+    "table_names",
+    "timeline",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the joins (which need ``pyarrow.compute``) and the pydantic models on first use."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'natoseoul' has no attribute {name!r}")
+    module = importlib.import_module(_LAZY[name], __name__)
+    value = module if name == "models" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

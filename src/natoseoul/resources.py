@@ -30,3 +30,13 @@ def seeds_dir() -> Path:
     """The directory holding the five seed documents."""
     packaged = data_dir() / "seeds"
     return packaged if packaged.is_dir() else data_dir().parent / "seeds"
+
+
+def parquet_path(name: str) -> Path:
+    """The Parquet file of table ``name`` (not checked: see :func:`natoseoul.loading.check_name`)."""
+    return data_dir() / "parquet" / f"{name}.parquet"
+
+
+def descriptor_path() -> Path:
+    """The release descriptor, ``datapackage.json`` beside ``csv/`` and ``parquet/``."""
+    return data_dir() / "datapackage.json"

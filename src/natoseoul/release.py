@@ -1,0 +1,75 @@
+"""The release's metadata: its Data Package descriptor, its version and how to cite it.
+
+Everything here is read from the release descriptor shipped with the data
+(``datapackage.json``), so what the package says about itself is what the data says.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import DataError
+from .resources import descriptor_path
+
+AUTHOR_ROLES = {"creator", "author"}
+
+
+def metadata() -> dict[str, Any]:
+    """The release descriptor (Frictionless Data Package) as a dict: title, version, licences,
+    sources, contributors, and every resource with its schema, size and sha256.
+
+    A fresh dict each call, so changing it changes nothing else.
+
+    >>> import natoseoul
+    >>> natoseoul.metadata()["name"]
+    'natoseoul'
+    >>> natoseoul.metadata()["version"] == natoseoul.__version__
+    True
+    """
+    path = descriptor_path()
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: cannot read the release descriptor: {exc}") from None
+    if not isinstance(loaded, dict):
+        raise DataError(f"{path}: the release descriptor is not a JSON object")
+    return loaded
+
+
+def citation() -> str:
+    """A citation of this release, in APA style, built from the release descriptor.
+
+    (The project's ``CITATION.cff`` says the same for citation managers.)
+
+    >>> import natoseoul
+    >>> natoseoul.__version__ in natoseoul.citation()
+    True
+    """
+    meta = metadata()
+    name = str(meta.get("name", "natoseoul"))
+    people = [c for c in meta.get("contributors", []) if AUTHOR_ROLES & set(c.get("roles", []))]
+    authors = _and([_person(c) for c in people or meta.get("contributors", [])]) or name
+    year = str(meta.get("created", ""))[:4] or "n.d."
+    text = f"{authors} ({year}). {meta.get('title', name)} (Version {meta.get('version', '?')}) [Data set]."
+    licences = ", ".join(str(lic["name"]) for lic in meta.get("licenses", []) if "name" in lic)
+    if licences:
+        text += f" Licence: {licences}."
+    link = meta.get("id") or meta.get("homepage")
+    return f"{text} {link}" if link else text
+
+
+def _person(contributor: dict[str, Any]) -> str:
+    """'Family, Given' when the descriptor has the parts, otherwise the contributor's title."""
+    family, given = contributor.get("familyName"), contributor.get("givenName")
+    if family:
+        return f"{family}, {given}" if given else str(family)
+    return str(contributor.get("title", ""))
+
+
+def _and(names: list[str]) -> str:
+    """'A', 'A & B', 'A, B & C' (empty names dropped)."""
+    names = [n for n in names if n]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " & " + names[-1]
