@@ -1,0 +1,83 @@
+"""Shared helpers for the command-line tests: run a command in-process (CliRunner) or through the
+installed ``natoseoul`` entry point, and read the release files independently of the code under test."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from natoseoul.cli import main
+from natoseoul.resources import data_dir, seeds_dir
+
+ENTRY_POINT = Path(sys.executable).parent / "natoseoul"
+MODES = ["runner", "subprocess"]
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run(*args: str, mode: str = "runner", cwd: Path | None = None) -> Run:
+    """Run ``natoseoul ARGS`` and check it never shows a traceback."""
+    if mode == "runner":
+        result = CliRunner().invoke(main, list(args), prog_name="natoseoul", catch_exceptions=False)
+        outcome = Run(result.exit_code, result.stdout, result.stderr)
+    else:
+        proc = subprocess.run([str(ENTRY_POINT), *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+        outcome = Run(proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in outcome.out + outcome.err, outcome.err
+    return outcome
+
+
+def release() -> Path:
+    return data_dir()
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    """A CSV file read with the csv module (every cell a string; missing cells are '')."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def release_rows(table: str) -> list[dict[str, str]]:
+    return csv_rows(release() / "csv" / f"{table}.csv")
+
+
+def release_descriptor() -> dict[str, Any]:
+    return json.loads((release() / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def copy_release(tmp: Path, seeds: bool = True) -> Path:
+    """A copy of the release at ``tmp/dist`` (with ``tmp/seeds`` beside it, as in a checkout)."""
+    dist = tmp / "dist"
+    dist.mkdir(parents=True)
+    shutil.copy(release() / "datapackage.json", dist)
+    shutil.copytree(release() / "csv", dist / "csv")
+    shutil.copytree(release() / "parquet", dist / "parquet")
+    if seeds:
+        shutil.copytree(seeds_dir(), tmp / "seeds")
+    return dist
+
+
+def set_cell(path: Path, row: int, field: str, value: str) -> None:
+    """Rewrite one cell of a CSV file (row: 0-based data row)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        names = list(reader.fieldnames or [])
+        rows = list(reader)
+    rows[row][field] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, names, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

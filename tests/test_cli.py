@@ -1,0 +1,127 @@
+"""The command line as a user meets it: entry points, help, info, show, error messages, README reference."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from cli_helpers import MODES, release_descriptor, release_rows, run
+
+from natoseoul import clidoc
+from natoseoul._version import __version__
+from natoseoul.cli import main
+from natoseoul.schema import TABLES
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_version(mode: str) -> None:
+    result = run("--version", mode=mode)
+    assert result.code == 0
+    assert __version__ in result.out
+
+
+def test_python_dash_m() -> None:
+    proc = subprocess.run([sys.executable, "-m", "natoseoul", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_command_has_help_ending_with_examples(name: str) -> None:
+    for flag in ("-h", "--help"):
+        result = run(name, flag)
+        assert result.code == 0 and "Usage: natoseoul " + name in result.out
+    docstring = (main.commands[name].help or "").rstrip()
+    examples = docstring.rsplit("Examples:", 1)
+    assert len(examples) == 2, f"{name}: help has no examples"
+    lines = [line.strip() for line in examples[1].splitlines() if line.strip()]
+    assert lines and all(line.startswith("natoseoul ") for line in lines)
+    assert "\b" in docstring  # the examples keep their line breaks
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_info_lists_every_table_with_its_row_count(mode: str) -> None:
+    result = run("info", mode=mode)
+    assert result.code == 0
+    assert f"natoseoul {__version__}" in result.out
+    lines = {
+        line.split()[0]: line.split()[1]
+        for line in result.out.splitlines()
+        if line.startswith("  ") and len(line.split()) == 2
+    }
+    for table in TABLES:
+        assert lines[table] == str(len(release_rows(table)))
+    meta = release_descriptor()
+    assert meta["licenses"][0]["name"] in result.out
+    for source in meta["sources"]:
+        assert source["title"] in result.out
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_show_where_matches_an_independent_filter(mode: str) -> None:
+    rows = release_rows("participants")
+    kind = rows[0]["kind"]
+    expected = [r for r in rows if r["kind"] == kind]
+    result = run("show", "participants", "--where", f"kind={kind}", "--limit", "0", "--format", "json", mode=mode)
+    assert result.code == 0
+    shown = json.loads(result.out)
+    assert [r["participant_id"] for r in shown] == [r["participant_id"] for r in expected]
+    assert all(r["country_code"] is None for r, e in zip(shown, expected, strict=True) if e["country_code"] == "")
+
+
+def test_show_formats_and_limit() -> None:
+    rows = release_rows("documents")
+    table = run("show", "documents", "--limit", "2")
+    assert table.code == 0
+    lines = table.out.splitlines()
+    assert lines[0].split()[0] == "document_id" and set(lines[1]) <= {"-", " "}
+    assert [line.split()[0] for line in lines[2:]] == [r["document_id"] for r in rows[:2]]
+    as_csv = run("show", "documents", "--format", "csv", "--limit", "0")
+    assert as_csv.out.splitlines()[0].replace('"', "").split(",") == list(rows[0])
+    assert len(as_csv.out.splitlines()) == len(rows) + 1
+
+
+def test_show_where_on_dates_and_booleans_uses_the_csv_text() -> None:
+    rows = release_rows("documents")
+    published, verbatim = rows[0]["published"], rows[0]["title_verbatim"]
+    expected = [r["document_id"] for r in rows if r["published"] == published and r["title_verbatim"] == verbatim]
+    result = run("show", "documents", "-w", f"published={published}", "-w", f"title_verbatim={verbatim}", "-f", "json")
+    assert [r["document_id"] for r in json.loads(result.out)] == expected
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "evnts"], "unknown table 'evnts'. Did you mean 'events'?"),
+        (["show", "events", "--where", "evnt_id=x"], "Did you mean 'event_id'?"),
+        (["show", "events", "--where", "event_id"], "expected COLUMN=VALUE"),
+        (["export", "-f", "csv", "-o", "out", "--table", "quote"], "Did you mean 'quotes'?"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1(mode: str, args: list[str], message: str, tmp_path: object) -> None:
+    result = run(*args, mode=mode, cwd=tmp_path)  # type: ignore[arg-type]
+    assert result.code == 1
+    assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1 and result.err.startswith("Error: ")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_unknown_format_is_a_usage_error(mode: str) -> None:
+    result = run("export", "--format", "xls", "--output", "out", mode=mode)
+    assert result.code == 2 and "xls" in result.err
+
+
+def test_readme_reference_is_generated_from_help() -> None:
+    current = clidoc.README.read_text(encoding="utf-8")
+    assert clidoc.splice(current, clidoc.reference()) == current, "run: python -m natoseoul.clidoc --write"
+    for name in main.commands:
+        assert f"### `natoseoul {name}`" in current
+
+
+def test_readme_reference_changes_only_its_own_section() -> None:
+    readme = "intro\n" + clidoc.START + "\nold text\n<!-- SECTION: next (owner: x) -->\nkept\n"
+    spliced = clidoc.splice(readme, "NEW\n")
+    assert spliced.startswith("intro\n" + clidoc.START) and "old text" not in spliced
+    assert spliced.endswith("NEW\n\n<!-- SECTION: next (owner: x) -->\nkept\n")

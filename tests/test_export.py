@@ -1,0 +1,202 @@
+"""``natoseoul export``: every format holds exactly the release rows, read back with independent tools."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from cli_helpers import MODES, release, release_rows, run
+
+from natoseoul import tableio
+from natoseoul.schema import TABLES
+from natoseoul.xlsx import Sheet, xlsx_bytes
+
+FRICTIONLESS = Path(sys.executable).parent / "frictionless"
+
+
+def typed(table: str, row: dict[str, str]) -> dict[str, object]:
+    """A CSV row (csv module) as the JSON values the export should hold."""
+    out: dict[str, object] = {}
+    for spec in TABLES[table].fields:
+        cell = row[spec.name]
+        if cell == "":
+            out[spec.name] = None
+        elif spec.type == "integer":
+            out[spec.name] = int(cell)
+        elif spec.type == "boolean":
+            out[spec.name] = cell == "true"
+        else:
+            out[spec.name] = cell
+    return out
+
+
+def frictionless_valid(descriptor: Path) -> None:
+    proc = subprocess.run(
+        [str(FRICTIONLESS), "validate", str(descriptor)], capture_output=True, text=True, cwd=descriptor.parent
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_csv_export_matches_the_release_and_passes_frictionless(tmp_path: Path, mode: str) -> None:
+    out = tmp_path / "out"
+    result = run("export", "--format", "csv", "--output", str(out), mode=mode)
+    assert result.code == 0, result.err
+    for table in TABLES:
+        assert (out / f"{table}.csv").read_bytes() == (release() / "csv" / f"{table}.csv").read_bytes()
+        assert f"wrote {out / f'{table}.csv'}" in result.err
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert sorted(r["path"] for r in descriptor["resources"]) == sorted(p.name for p in out.glob("*.csv"))
+    frictionless_valid(out / "datapackage.json")
+
+
+def test_parquet_export_of_some_tables_passes_frictionless(tmp_path: Path) -> None:
+    out = tmp_path / "pq"
+    result = run("export", "-f", "parquet", "-o", str(out), "-t", "quotes", "-t", "participants", "-q")
+    assert result.code == 0 and result.err == ""
+    assert sorted(p.name for p in out.iterdir()) == ["datapackage.json", "participants.parquet", "quotes.parquet"]
+    for table in ("quotes", "participants"):
+        assert pq.read_table(out / f"{table}.parquet").equals(pq.read_table(release() / "parquet" / f"{table}.parquet"))
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in descriptor["resources"]] == ["participants", "quotes"]
+    for resource in descriptor["resources"]:  # no reference to a table that was not exported
+        for fk in resource["schema"].get("foreignKeys", []):
+            assert fk["reference"]["resource"] in ("", "participants", "quotes")
+    frictionless_valid(out / "datapackage.json")
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_json_exports_keep_nulls_dates_and_unicode(tmp_path: Path, fmt: str) -> None:
+    assert run("export", "-f", fmt, "-o", str(tmp_path), "-q").code == 0
+    for table in TABLES:
+        text = (tmp_path / f"{table}.{fmt}").read_text(encoding="utf-8")
+        records = json.loads(text) if fmt == "json" else [json.loads(line) for line in text.splitlines()]
+        assert records == [typed(table, r) for r in release_rows(table)]
+    aliases = (tmp_path / f"participant_aliases.{fmt}").read_text(encoding="utf-8")
+    hangul = [
+        r["alias"] for r in release_rows("participant_aliases") if any("\uac00" <= c <= "\ud7a3" for c in r["alias"])
+    ]
+    assert hangul and hangul[0] in aliases  # written as is, not \\u-escaped
+
+
+def test_sqlite_export_has_keys_types_and_quote_search(tmp_path: Path) -> None:
+    assert run("export", "-f", "sqlite", "-o", str(tmp_path), "-q").code == 0
+    db = sqlite3.connect(tmp_path / "natoseoul.sqlite")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    for name, table in TABLES.items():
+        assert db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] == len(release_rows(name))
+        info = {row[1]: row for row in db.execute(f'PRAGMA table_info("{name}")')}
+        pk = sorted((row[5], col) for col, row in info.items() if row[5])
+        assert [col for _, col in pk] == list(table.primary_key)
+        for spec in table.fields:
+            assert info[spec.name][2] == ("INTEGER" if spec.type in ("integer", "boolean") else "TEXT")
+        declared = {(row[3], row[2], row[4]) for row in db.execute(f'PRAGMA foreign_key_list("{name}")')}
+        assert declared == {(fk.fields[0], fk.table, fk.reference[0]) for fk in table.foreign_keys}
+    quotes = release_rows("quotes")
+    if quotes:
+        word = max(quotes[0]["text"].split(), key=len).strip(".,;:!?\"'’“”()")
+        found = {
+            r[0]
+            for r in db.execute(
+                "SELECT q.quote_id FROM quotes_fts f JOIN quotes q ON q.rowid = f.rowid WHERE quotes_fts MATCH ?",
+                [f'"{word}"'],
+            )
+        }
+        assert quotes[0]["quote_id"] in found
+    first = release_rows("documents")[0]
+    row = db.execute(
+        "SELECT published, title_verbatim, char_count FROM documents WHERE document_id = ?", [first["document_id"]]
+    ).fetchone()
+    assert row == (first["published"], int(first["title_verbatim"] == "true"), int(first["char_count"]))
+
+
+def test_xlsx_export_reads_back_with_openpyxl(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    assert run("export", "-f", "xlsx", "-o", str(tmp_path), "-q").code == 0
+    book = openpyxl.load_workbook(tmp_path / "natoseoul.xlsx")
+    assert book.sheetnames == [*TABLES, "fields"]
+    for table in TABLES:
+        sheet = book[table]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert list(rows[0]) == TABLES[table].field_names
+        assert [list(r) for r in rows[1:]] == [list(typed(table, r).values()) for r in release_rows(table)]
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    fields = list(book["fields"].iter_rows(values_only=True))
+    assert len(fields) - 1 == sum(len(t.fields) for t in TABLES.values())
+
+
+def test_xlsx_text_is_never_a_formula() -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    import io
+
+    tricky = ["=1+1", "+SUM(A1)", "-2", "@cmd", "a\r\nb", "tab\there", "_x0041_", "bell\x07", "<&>", "한국", ""]
+    data = xlsx_bytes([Sheet("s", ["text", "n", "b"], [[t, 7, True] for t in tricky])])
+    assert data == xlsx_bytes([Sheet("s", ["text", "n", "b"], [[t, 7, True] for t in tricky])])  # deterministic
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["s"]
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert all(c.data_type == "s" for c in cells if c.value is not None)
+    readable = [i for i, t in enumerate(tricky) if t and "_x" not in t and "\x07" not in t]
+    assert [cells[i].value for i in readable] == [tricky[i] for i in readable]
+    # Characters XML cannot carry, and text that looks like such an escape, use SpreadsheetML's
+    # _xHHHH_ escape, which Excel decodes (openpyxl shows it raw).
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "_x005F_x0041_" in xml and "bell_x0007_" in xml
+    assert [r[1:] for r in sheet.iter_rows(min_row=2, values_only=True)] == [(7, True)] * len(tricky)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_existing_files_are_kept_without_force(tmp_path: Path, mode: str) -> None:
+    (tmp_path / "events.csv").write_text("mine\n", encoding="utf-8")
+    result = run("export", "-f", "csv", "-o", str(tmp_path), mode=mode)
+    assert result.code == 1
+    assert result.err.strip().startswith(f"Error: {tmp_path / 'events.csv'}: already exists")
+    assert len(result.err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv"]
+    assert (tmp_path / "events.csv").read_text(encoding="utf-8") == "mine\n"
+    assert run("export", "-f", "csv", "-o", str(tmp_path), "--force", mode=mode).code == 0
+    assert (tmp_path / "events.csv").read_bytes() == (release() / "csv" / "events.csv").read_bytes()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_unwritable_output_is_one_line(tmp_path: Path, mode: str) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    for target in (blocker, blocker / "sub"):
+        result = run("export", "-f", "json", "-o", str(target), mode=mode)
+        assert result.code == 1 and str(blocker) in result.err
+        assert len(result.err.strip().splitlines()) == 1
+
+
+def test_a_failure_midway_leaves_nothing_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = {"n": 0}
+    real_fsync = os.fsync
+
+    def failing_fsync(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(tableio.os, "fsync", failing_fsync)
+    result = run("export", "-f", "jsonl", "-o", str(tmp_path / "out"))
+    assert result.code == 1 and "No space left on device" in result.err
+    assert list((tmp_path / "out").iterdir()) == []  # neither finished files nor temporary ones
+
+
+def test_export_is_deterministic(tmp_path: Path) -> None:
+    for fmt in ("xlsx", "parquet"):
+        assert run("export", "-f", fmt, "-o", str(tmp_path / "a"), "-q").code == 0
+        assert run("export", "-f", fmt, "-o", str(tmp_path / "b"), "-q").code == 0
+        for path in (tmp_path / "a").iterdir():
+            assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+        shutil.rmtree(tmp_path / "a")
+        shutil.rmtree(tmp_path / "b")
