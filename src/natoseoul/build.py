@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from . import curation, descriptor, modelgen, tableio
+from . import curation, descriptor, docgen, modelgen, tableio
 from .checks import cast_batch, check_tables
 from .errors import DataError
 from .schema import TABLES, Field
@@ -24,7 +24,8 @@ from .schema import TABLES, Field
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build produced: output paths relative to the root, and those that changed (or are stale)."""
+    """What a build produced: output paths relative to the root, and those that changed, are stale or
+    were removed as strays."""
 
     outputs: dict[str, bytes]
     changed: list[str]
@@ -55,7 +56,9 @@ def curated_tables(root: Path) -> tuple[curation.Curated, dict[str, pa.Table]]:
     for name, table in TABLES.items():
         rows, origins = cur.rows.get(name, []), cur.origins.get(name, [])
         columns = {
-            f.name: pa.array([_text(f, r.get(f.name), o.at(f.name)) for r, o in zip(rows, origins, strict=True)], pa.string())
+            f.name: pa.array(
+                [_text(f, r.get(f.name), o.at(f.name)) for r, o in zip(rows, origins, strict=True)], pa.string()
+            )
             for f in table.fields
         }
         text_tables[name] = pa.table(columns)
@@ -77,21 +80,47 @@ def render(root: Path) -> tuple[dict[str, bytes], dict[str, int]]:
     outputs: dict[str, bytes] = {}
     stats: dict[str, dict[str, Any]] = {}
     for name, data in typed.items():
-        for rel, blob in ((f"csv/{name}.csv", tableio.csv_bytes(data)), (f"parquet/{name}.parquet", tableio.parquet_bytes(data))):
+        for rel, blob in (
+            (f"csv/{name}.csv", tableio.csv_bytes(data)),
+            (f"parquet/{name}.parquet", tableio.parquet_bytes(data)),
+        ):
             outputs[f"dist/{rel}"] = blob
             stats[rel] = descriptor.file_stats(blob)
         outputs[f"schemas/{name}.json"] = descriptor.dumps(TABLES[name].table_schema())
     outputs["dist/datapackage.json"] = descriptor.dumps(descriptor.release_descriptor(cur.package, stats))
     outputs["datapackage.json"] = descriptor.dumps(descriptor.root_descriptor(cur.package, stats))
     outputs["src/natoseoul/models.py"] = modelgen.models_source().encode("utf-8")
+    readme = root / "README.md"
+    if readme.is_file():
+        try:
+            outputs["README.md"] = docgen.with_data_dictionary(readme.read_text(encoding="utf-8")).encode("utf-8")
+        except ValueError as exc:
+            raise DataError(f"README.md: {exc}") from None
     return outputs, {n: t.num_rows for n, t in typed.items()}
+
+
+GENERATED_DIRS = ("dist/csv", "dist/parquet", "schemas")
+
+
+def strays(root: Path, outputs: dict[str, bytes]) -> list[str]:
+    """Files in the generated directories that the build does not produce (left over from a removed table)."""
+    found = []
+    for folder in GENERATED_DIRS:
+        for path in sorted((root / folder).glob("*")) if (root / folder).is_dir() else []:
+            rel = path.relative_to(root).as_posix()
+            if path.is_file() and rel not in outputs and not path.name.startswith("."):
+                found.append(rel)
+    return found
 
 
 def build(root: Path, check: bool = False) -> BuildResult:
     """Build (or with ``check``, compare) every output under ``root``."""
     outputs, counts = render(root)
     changed = [rel for rel, blob in outputs.items() if not (root / rel).is_file() or (root / rel).read_bytes() != blob]
+    extra = strays(root, outputs)
     if not check:
         for rel in changed:
             tableio.write_atomic(root / rel, outputs[rel])
-    return BuildResult(outputs, changed, counts)
+        for rel in extra:
+            (root / rel).unlink()
+    return BuildResult(outputs, changed + extra, counts)

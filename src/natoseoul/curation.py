@@ -55,7 +55,10 @@ def _date(value: Any) -> dt.date | None:
     if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
     if isinstance(value, str):
-        return dt.date.fromisoformat(value)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a valid date such as 2023-01-30 ({exc})") from None
     raise ValueError(f"expected a date such as 2023-01-30, got {value!r}")
 
 
@@ -127,7 +130,9 @@ def _fields(record: dict[str, Any], spec: Spec, origin: Origin, extra: tuple[str
     """Map a record's keys to columns, rejecting unknown keys and values of the wrong shape."""
     unknown = sorted(set(record) - set(spec) - set(extra))
     if unknown:
-        raise DataError(f"{origin.at(unknown[0])}: unknown key (expected one of {', '.join(sorted(spec) + list(extra))})")
+        raise DataError(
+            f"{origin.at(unknown[0])}: unknown key (expected one of {', '.join(sorted(spec) + list(extra))})"
+        )
     row: Row = {}
     for key, (column, convert) in spec.items():
         value = record.get(key)
@@ -280,7 +285,7 @@ def _load_events(cur: Curated, root: Path, path: Path, spans: Spans) -> None:
         event_id = row["event_id"]
         roles = record.get("participants", {})
         if not isinstance(roles, dict):
-            raise DataError(f"{origin.at('participants')}: expected {{ participant-id = \"role\" }}")
+            raise DataError(f'{origin.at("participants")}: expected {{ participant-id = "role" }}')
         for participant_id, role in roles.items():
             for one in role if isinstance(role, list) else [role]:
                 cur.add(
