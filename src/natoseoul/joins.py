@@ -48,7 +48,7 @@ def _nest(keys: pa.ChunkedArray, link: pa.Table, key: str, values: pa.Array) -> 
     """For each of ``keys``, the list of ``values`` (aligned with ``link``'s rows) whose ``link[key]``
     equals it, in ``link``'s order; an empty list where there is none."""
     rows = pa.table({"key": link[key], "row": pa.array(range(link.num_rows), pa.int64())})
-    grouped = rows.group_by("key", use_threads=False).aggregate([("row", "list")])
+    grouped = rows.group_by("key", use_threads=False).aggregate([("row", "list")])  # keeps the rows' order
     lists = grouped["row_list"].combine_chunks()
     offsets = pc.subtract(lists.offsets, lists.offsets[0])
     per_key = pa.ListArray.from_arrays(offsets, values.take(lists.flatten()))
