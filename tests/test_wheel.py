@@ -1,0 +1,88 @@
+"""The built wheel carries the data and works offline from a fresh environment outside the checkout."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from natoseoul.schema import TABLES
+
+PROBE = """
+import importlib.metadata, json, natoseoul
+from natoseoul.resources import data_dir
+print(json.dumps({
+    "module": natoseoul.__file__,
+    "data": str(data_dir()),
+    "version": natoseoul.__version__,
+    "installed_version": importlib.metadata.version("natoseoul"),
+    "descriptor_version": natoseoul.metadata()["version"],
+    "rows": {name: natoseoul.load(name).num_rows for name in natoseoul.table_names()},
+    "records": {name: len(natoseoul.records(name)) for name in natoseoul.table_names()},
+    "pandas_rows": len(natoseoul.load("quotes", engine="pandas")),
+    "timeline_rows": natoseoul.timeline().num_rows,
+}))
+"""
+
+
+def _build_wheel(root: Path, outdir: Path) -> Path:
+    command = [sys.executable, "-m", "build", "--wheel", "--outdir", str(outdir), str(root)]
+    if importlib.util.find_spec("hatchling") is not None:
+        command.append("--no-isolation")  # offline and fast when the backend is at hand
+    done = subprocess.run(command, capture_output=True, text=True, cwd=outdir.parent)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (wheel,) = outdir.glob("natoseoul-*.whl")
+    return wheel
+
+
+def _fresh_venv(where: Path) -> tuple[Path, Path]:
+    """A venv without pip whose site-packages also sees this interpreter's (for pyarrow, pydantic…).
+
+    The .pth line only adds a path: the editable install's hooks in that directory do not run, so
+    ``natoseoul`` can only come from the wheel.
+    """
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True)
+    python = where / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    (Path(site) / "_host_packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    return python, Path(site)
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_loads_every_table_outside_the_checkout(
+    tmp_path: Path, root: Path, csv_rows: Callable[[str], list[dict[str, str]]]
+) -> None:
+    wheel = _build_wheel(root, tmp_path / "wheelhouse")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        expected = {"natoseoul/py.typed", "natoseoul/models.py", "natoseoul/_data/datapackage.json"}
+        expected |= {f"natoseoul/_data/{kind}/{t}.{kind}" for t in TABLES for kind in ("csv", "parquet")}
+        assert expected <= names
+        assert any(n.startswith("natoseoul/_data/seeds/") for n in names)
+        python, site = _fresh_venv(tmp_path / "venv")
+        archive.extractall(site)
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
+    done = subprocess.run([python, "-c", PROBE], capture_output=True, text=True, cwd=elsewhere, env=env)
+    assert done.returncode == 0, done.stderr
+    probe = json.loads(done.stdout)
+
+    assert Path(probe["module"]).is_relative_to(site)
+    assert Path(probe["data"]) == site / "natoseoul" / "_data"
+    assert probe["version"] == probe["installed_version"] == probe["descriptor_version"]
+    counts = {name: len(csv_rows(name)) for name in TABLES}
+    assert probe["rows"] == counts
+    assert probe["records"] == counts
+    assert probe["pandas_rows"] == counts["quotes"]
+    assert probe["timeline_rows"] == counts["events"]
