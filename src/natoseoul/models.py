@@ -57,8 +57,8 @@ class ParticipantAlias(Row):
     alias_type: Annotated[Literal['name', 'short_name', 'romanization', 'misspelling', 'native_script', 'acronym', 'title', 'descriptor'], Field(description="name (full name), short_name, romanization (a non-standard romanisation), misspelling, native_script (Hangul), acronym, title (an office standing for the holder) or descriptor (a phrase such as 'the NATO chief').")]
     language: Annotated[str, Field(description='Language and script of the form (BCP 47).', min_length=1, pattern='^(?:[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$')]
     document_id: Annotated[str, Field(description='The source document, a key of `documents`.', min_length=1, pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')]
-    char_start: Annotated[int, Field(description='Offset of the first character of the first occurrence of the alias in the document in the seed text, in Unicode code points of the file decoded as UTF-8 (0-based).', ge=0)]
-    char_end: Annotated[int, Field(description='Offset just past the last character of the first occurrence of the alias in the document (end exclusive), so that seed[char_start:char_end] is the text exactly.', ge=1)]
+    char_start: Annotated[int, Field(description="Offset of the first character of the first standalone occurrence of the form in the document (not inside a longer form of the same name; for a metonym such as 'Seoul' for the government, the first use in that sense) in the seed text, in Unicode code points of the file decoded as UTF-8 (0-based).", ge=0)]
+    char_end: Annotated[int, Field(description="Offset just past the last character of the first standalone occurrence of the form in the document (not inside a longer form of the same name; for a metonym such as 'Seoul' for the government, the first use in that sense) (end exclusive), so that seed[char_start:char_end] is the text exactly.", ge=1)]
 
 
 class Event(Row):
