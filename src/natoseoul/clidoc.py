@@ -38,7 +38,7 @@ the field, and the exit status is 1:
 natoseoul export -f csv -o mycopy
 natoseoul validate mycopy        # valid: ... (exit 0)
 # after an edit that broke a date:
-# mycopy/events.csv:7:date_start: '2023-02-30' is not a date (YYYY-MM-DD)
+# mycopy/events.csv:7:date_start: '2023-13-01' is not a date (YYYY-MM-DD)
 ```""",
     "verify": """\
 Check that a downloaded release is complete and unaltered:

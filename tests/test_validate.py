@@ -1,0 +1,183 @@
+"""``natoseoul validate``: the release is valid, and each kind of damage is reported as file:row:field."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from cli_helpers import MODES, copy_release, csv_rows, release, run, set_cell
+
+from natoseoul.schema import TABLES
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_installed_release_is_valid(mode: str) -> None:
+    result = run("validate", mode=mode)
+    assert result.code == 0, result.out
+    assert result.out.startswith("valid:") and "spans checked" in result.out
+
+
+def test_checkout_root_descriptor_is_valid() -> None:
+    root = release().parent / "datapackage.json"
+    if not root.is_file():
+        pytest.skip("not a source checkout")
+    assert run("validate", str(root)).code == 0
+
+
+def test_copy_with_seeds_beside_is_valid_and_checks_spans(tmp_path: Path) -> None:
+    dist = copy_release(tmp_path)
+    result = run("validate", str(dist))
+    assert result.code == 0 and str(tmp_path / "seeds") in result.out
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_bad_date_is_reported_with_file_row_and_field(tmp_path: Path, mode: str) -> None:
+    dist = copy_release(tmp_path)
+    events = dist / "csv" / "events.csv"
+    row = len(csv_rows(events)) - 1
+    set_cell(events, row, "date_start", "2023-13-01")
+    result = run("validate", str(dist), mode=mode)
+    assert result.code == 1
+    assert f"{events}:{row + 2}:date_start: '2023-13-01' is not a date (YYYY-MM-DD)" in result.out.splitlines()
+    assert "invalid: 1 problem(s)" in result.err
+
+
+def test_wrong_header_is_row_1(tmp_path: Path) -> None:
+    dist = copy_release(tmp_path)
+    topics = dist / "csv" / "topics.csv"
+    text = topics.read_text(encoding="utf-8")
+    topics.write_text(text.replace('"label"', '"lable"', 1), encoding="utf-8")
+    result = run("validate", str(dist))
+    assert result.code == 1
+    assert f"{topics}:1: header: missing column(s) label; unexpected column(s) lable" in result.out
+
+
+def test_duplicate_key_dangling_reference_and_wrong_span(tmp_path: Path) -> None:
+    dist = copy_release(tmp_path)
+    participants = dist / "csv" / "participants.csv"
+    ids = [r["participant_id"] for r in csv_rows(participants)]
+    set_cell(participants, 1, "participant_id", ids[0])
+    aliases = dist / "csv" / "participant_aliases.csv"
+    alias_rows = csv_rows(aliases)
+    set_cell(aliases, 0, "document_id", "no-such-document")
+    set_cell(aliases, 2, "alias", alias_rows[2]["alias"] + "x")
+    out = run("validate", str(dist)).out.splitlines()
+    assert any(line.startswith(f"{participants}:3:participant_id: duplicate primary key") for line in out)
+    assert f"{aliases}:2:document_id: 'no-such-document' is not a document_id in documents" in out
+    assert any(line.startswith(f"{aliases}:4:alias: does not match {alias_rows[2]['document_id']}[") for line in out)
+    # participants that pointed at the duplicated id now dangle
+    lost = ids[1]
+    for i, r in enumerate(alias_rows):
+        if r["participant_id"] == lost:
+            assert f"{aliases}:{i + 2}:participant_id: {lost!r} is not a participant_id in participants" in out
+
+
+def test_seed_file_that_differs_from_its_hash(tmp_path: Path) -> None:
+    dist = copy_release(tmp_path)
+    docs = csv_rows(dist / "csv" / "documents.csv")
+    seed = tmp_path / docs[0]["path"]
+    seed.write_text(seed.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    out = run("validate", str(dist)).out
+    assert f"{dist / 'csv' / 'documents.csv'}:2:sha256: does not match the seed file" in out
+
+
+def test_without_seeds_spans_are_not_checked(tmp_path: Path) -> None:
+    dist = copy_release(tmp_path, seeds=False)
+    result = run("validate", str(dist))
+    assert result.code == 0 and "spans not checked" in result.out
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_truncated_parquet_is_one_line(tmp_path: Path, mode: str) -> None:
+    dist = copy_release(tmp_path)
+    target = dist / "parquet" / "events.parquet"
+    target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
+    result = run("validate", str(dist), mode=mode)
+    assert result.code == 1
+    lines = [line for line in result.out.splitlines() if "events.parquet" in line]
+    assert lines == [f"{target}: cannot read as Parquet: " + lines[0].split("cannot read as Parquet: ", 1)[1]]
+
+
+def test_parquet_cells_are_checked_like_csv(tmp_path: Path) -> None:
+    dist = copy_release(tmp_path)
+    target = dist / "parquet" / "topics.parquet"
+    data = pq.read_table(target)
+    labels = data.column("label").to_pylist()
+    labels[0] = None
+    pq.write_table(
+        data.set_column(data.schema.get_field_index("label"), "label", pa.array(labels, pa.string())), target
+    )
+    dates = dist / "parquet" / "documents.parquet"
+    docs = pq.read_table(dates)
+    index = docs.schema.get_field_index("published")
+    pq.write_table(docs.set_column(index, "published", pc_cast_to_string(docs.column("published"))), dates)
+    out = run("validate", str(dist)).out
+    assert f"{target}:2:label: required value is missing" in out
+    assert f"{dates}:published: stored as string, expected date32[day]" in out
+
+
+def pc_cast_to_string(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return column.cast(pa.string())
+
+
+def test_bad_utf8_csv_is_reported(tmp_path: Path) -> None:
+    dist = copy_release(tmp_path)
+    topics = dist / "csv" / "topics.csv"
+    topics.write_bytes(topics.read_bytes() + b'"bad-\xff",x,,\n')
+    result = run("validate", str(dist))
+    assert result.code == 1 and f"{topics}: cannot read as CSV" in result.out
+
+
+def test_missing_file_and_unsafe_path(tmp_path: Path) -> None:
+    dist = copy_release(tmp_path)
+    (dist / "csv" / "quote_links.csv").unlink()
+    descriptor = json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = "../seeds/x.csv"
+    (dist / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    out = run("validate", str(dist)).out
+    assert f"{dist / 'csv' / 'quote_links.csv'}: file is missing" in out
+    assert "contains '..'" in out
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_usage_errors_exit_2(tmp_path: Path, mode: str) -> None:
+    result = run("validate", str(tmp_path / "nowhere"), mode=mode)
+    assert result.code == 2 and "does not exist" in result.err
+    empty = run("validate", str(tmp_path), mode=mode)  # a directory without datapackage.json
+    assert empty.code == 1 and "datapackage.json" in empty.err and len(empty.err.strip().splitlines()) == 1
+
+
+def test_frictionless_second_opinion(tmp_path: Path) -> None:
+    dist = copy_release(tmp_path)
+    assert run("validate", str(dist), "--frictionless").code == 0
+    events = dist / "csv" / "events.csv"
+    set_cell(events, 0, "date_end", "not-a-date")
+    out = run("validate", str(dist), "--frictionless").out
+    assert f"{events}:2:date_end:" in out and "[frictionless" in out
+
+
+def test_export_then_validate_round_trip(tmp_path: Path) -> None:
+    for fmt in ("csv", "parquet"):
+        assert run("export", "-f", fmt, "-o", str(tmp_path / fmt), "-q").code == 0
+        result = run("validate", str(tmp_path / fmt))
+        assert result.code == 0, result.out
+        assert f"{len(TABLES)} file(s)" in result.out
+
+
+def test_large_csv_streams(tmp_path: Path) -> None:
+    """A table far larger than one batch is checked whole: the last row's problem is found."""
+    dist = copy_release(tmp_path)
+    shutil.rmtree(dist / "parquet")
+    descriptor = json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in ("topics", "event_topics")]
+    (dist / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    topic = csv_rows(dist / "csv" / "topics.csv")[0]["topic_id"]
+    n = 300_000
+    lines = ['"event_id","topic_id"'] + [f'"e-{i}","{topic}"' for i in range(n)] + ['"E-bad","' + topic + '"']
+    (dist / "csv" / "event_topics.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = run("validate", str(dist)).out
+    assert f"event_topics.csv:{n + 2}:event_id: 'E-bad' does not match the pattern" in out
