@@ -92,7 +92,7 @@ BAD_CURATION = [
     pytest.param(
         "participants.toml", 'text = "NATO Secretary General", type = "title", at = 1286',
         'text = "NATO Secretary General", type = "title", at = 1287',
-        ["curation/participants.toml", "participant 'stoltenberg-jens'", "aliases[15].text", "does not match menafn-2023-01-30 at 1287"],
+        ["curation/participants.toml", "participant 'stoltenberg-jens'", "aliases[16].text", "does not match menafn-2023-01-30 at 1287"],
         id="span-at-wrong-offset",
     ),
     pytest.param(
