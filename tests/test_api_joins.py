@@ -241,10 +241,20 @@ def test_a_known_quote_is_found_with_its_speaker() -> None:
     assert set(hits["speaker_name"].to_pylist()) == {"Jens Stoltenberg"}
 
 
-@pytest.mark.parametrize(("argument", "value", "suggestion"), [("speaker", "Stoltenberg", "stoltenberg-jens")])
-def test_find_quotes_with_an_unknown_id_suggests_one(argument: str, value: str, suggestion: str) -> None:
-    with pytest.raises(natoseoul.UnknownNameError, match=f"Did you mean '{suggestion}'"):
-        natoseoul.find_quotes(**{argument: value})
+@pytest.mark.parametrize(
+    ("argument", "kind", "table", "key"),
+    [
+        ("speaker", "participant", "participants", "participant_id"),
+        ("topic", "topic", "topics", "topic_id"),
+        ("event", "event", "events", "event_id"),
+    ],
+)
+def test_find_quotes_with_a_mistyped_id_suggests_the_right_one(argument: str, kind: str, table: str, key: str) -> None:
+    ids = natoseoul.load(table)[key].to_pylist()
+    if not ids:
+        pytest.skip(f"the {table} table is still empty")
+    with pytest.raises(natoseoul.UnknownNameError, match=f"unknown {kind} .* Did you mean '{re.escape(ids[-1])}'"):
+        natoseoul.find_quotes(**{argument: ids[-1].upper()})
 
 
 def test_find_quotes_engines() -> None:

@@ -61,14 +61,21 @@ def _struct(table: pa.Table, columns: list[str]) -> pa.StructArray:
     return pa.StructArray.from_arrays([table[c].combine_chunks() for c in columns], names=columns)
 
 
-def _descendants(table: pa.Table, key: str, parent: str, roots: set[str]) -> set[str]:
-    """``roots`` and every row of ``table`` below them through ``parent`` (a visit and its parts)."""
-    found, frontier = set(roots), set(roots)
+HIERARCHIES = {"events": ("event", "event_id", "parent_event_id"), "topics": ("topic", "topic_id", "parent_topic_id")}
+
+
+def _with_parts(name: str, root: str) -> pa.Array:
+    """``root`` and every id below it in table ``name`` (a visit's parts, a topic's narrower topics),
+    following the parent column; an unknown ``root`` is an :class:`~natoseoul.UnknownNameError`."""
+    kind, key, parent = HIERARCHIES[name]
+    table = load(name)
+    names.check_name(kind, root, table[key].to_pylist())
+    found, frontier = {root}, {root}
     while frontier:
         children = table.filter(pc.is_in(table[parent], value_set=pa.array(sorted(frontier), pa.string())))
         frontier = set(children[key].to_pylist()) - found
         found |= frontier
-    return found
+    return pa.array(sorted(found), pa.string())
 
 
 def date_label(start: pa.ChunkedArray, end: pa.ChunkedArray, precision: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -299,7 +306,7 @@ def find_quotes(
 
     - ``speaker``: a ``participant_id`` (``"stoltenberg-jens"``);
     - ``topic``: a ``topic_id``; quotes on its narrower topics match too;
-    - ``event``: an ``event_id``; quotes said at its parts match too (a visit finds its meetings');
+    - ``event``: an ``event_id``; quotes said at its parts match too (a visit's include its meetings');
     - ``text``: words in the quote, case-insensitive.
 
     An unknown identifier raises :class:`~natoseoul.UnknownNameError` suggesting the closest one.
@@ -315,17 +322,11 @@ def find_quotes(
         names.check_name("participant", speaker, load("participants")["participant_id"].to_pylist())
         keep = pc.and_(keep, pc.equal(quotes["speaker_id"], speaker))
     if topic is not None:
-        topics = load("topics")
-        names.check_name("topic", topic, topics["topic_id"].to_pylist())
-        wanted = _descendants(topics, "topic_id", "parent_topic_id", {topic})
         links = load("quote_topics")
-        quote_ids = links.filter(pc.is_in(links["topic_id"], value_set=pa.array(sorted(wanted), pa.string())))
-        keep = pc.and_(keep, pc.is_in(quotes["quote_id"], value_set=quote_ids["quote_id"].combine_chunks()))
+        on_topic = links.filter(pc.is_in(links["topic_id"], value_set=_with_parts("topics", topic)))
+        keep = pc.and_(keep, pc.is_in(quotes["quote_id"], value_set=on_topic["quote_id"].combine_chunks()))
     if event is not None:
-        events = load("events")
-        names.check_name("event", event, events["event_id"].to_pylist())
-        wanted = _descendants(events, "event_id", "parent_event_id", {event})
-        keep = pc.and_(keep, pc.is_in(quotes["event_id"], value_set=pa.array(sorted(wanted), pa.string())))
+        keep = pc.and_(keep, pc.is_in(quotes["event_id"], value_set=_with_parts("events", event)))
     if text is not None:
         keep = pc.and_(keep, pc.match_substring(quotes["text"], text, ignore_case=True))
     return convert(quotes.filter(pc.fill_null(keep, False)), engine)
