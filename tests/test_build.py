@@ -84,55 +84,87 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
 
 BAD_CURATION = [
     pytest.param(
-        "events.toml", 'text = "It is a great pleasure to be in Seoul today."',
+        "events.toml",
+        'text = "It is a great pleasure to be in Seoul today."',
         'text = "It is a great pleasure to be in Busan today."',
         ["curation/events.toml", "event '2017-11-rok-visit'", "evidence[0].text", "not in nato-press-point-2017-11-02"],
         id="span-not-in-seed",
     ),
     pytest.param(
-        "participants.toml", 'text = "NATO Secretary General", type = "title", at = 1286',
+        "participants.toml",
+        'text = "NATO Secretary General", type = "title", at = 1286',
         'text = "NATO Secretary General", type = "title", at = 1287',
-        ["curation/participants.toml", "participant 'stoltenberg-jens'", "aliases[16].text", "does not match menafn-2023-01-30 at 1287"],
+        [
+            "curation/participants.toml",
+            "participant 'stoltenberg-jens'",
+            "aliases[16].text",
+            "does not match menafn-2023-01-30 at 1287",
+        ],
         id="span-at-wrong-offset",
     ),
     pytest.param(
-        "events.toml", 'parent = "2017-east-asia-visit"', 'parent = "2017-asia-visit"',
-        ["curation/events.toml", "event '2017-10-japan-visit'", "parent_event_id", "'2017-asia-visit' is not a event_id in events"],
+        "events.toml",
+        'parent = "2017-east-asia-visit"',
+        'parent = "2017-asia-visit"',
+        [
+            "curation/events.toml",
+            "event '2017-10-japan-visit'",
+            "parent_event_id",
+            "'2017-asia-visit' is not a event_id in events",
+        ],
         id="dangling-reference",
     ),
     pytest.param(
-        "topics.toml", 'id = "china"', 'id = "indo-pacific"',
+        "topics.toml",
+        'id = "china"',
+        'id = "indo-pacific"',
         ["curation/topics.toml", "topic 'indo-pacific'", "topic_id", "duplicate"],
         id="duplicate-id",
     ),
     pytest.param(
-        "events.toml", 'type = "ceremony"', 'type = "festival"',
-        ["curation/events.toml", "event '2023-01-29-seoul-national-cemetery'", "event_type", "'festival' is not one of"],
+        "events.toml",
+        'type = "ceremony"',
+        'type = "festival"',
+        [
+            "curation/events.toml",
+            "event '2023-01-29-seoul-national-cemetery'",
+            "event_type",
+            "'festival' is not one of",
+        ],
         id="unknown-vocabulary-term",
     ),
     pytest.param(
-        "events.toml", "start = 2023-07-11", 'start = "2023-07-32"',
+        "events.toml",
+        "start = 2023-07-11",
+        'start = "2023-07-32"',
         ["curation/events.toml", "event '2023-07-vilnius-summit'", "start", "2023-07-32"],
         id="unparsable-date",
     ),
     pytest.param(
-        "documents.toml", 'sha256 = "8c8551baf70f2c376db398dc5b98e2025b186c377e9b0853d773a096cc53fdee"',
+        "documents.toml",
+        'sha256 = "8c8551baf70f2c376db398dc5b98e2025b186c377e9b0853d773a096cc53fdee"',
         'sha256 = "0c8551baf70f2c376db398dc5b98e2025b186c377e9b0853d773a096cc53fdee"',
         ["curation/documents.toml", "document 'menafn-2023-01-30'", "sha256", "has changed"],
         id="seed-hash-mismatch",
     ),
     pytest.param(
-        "participants.toml", 'id = "park-jin"', 'id = " park-jin"',
+        "participants.toml",
+        'id = "park-jin"',
+        'id = " park-jin"',
         ["curation/participants.toml", "id", "leading or trailing spaces"],
         id="stray-spaces-around-an-id",
     ),
     pytest.param(
-        "events.toml", 'title = "Wreath-laying at the Seoul National Cemetery"', 'title = ""',
+        "events.toml",
+        'title = "Wreath-laying at the Seoul National Cemetery"',
+        'title = ""',
         ["curation/events.toml", "event '2023-01-29-seoul-national-cemetery'", "title", "required value is missing"],
         id="empty-required-field",
     ),
     pytest.param(
-        "events.toml", "precision = \"year\"\nbasis = \"seed\"", "precision = \"year\"\nbasis = \"seed\"\nevidance = []",
+        "events.toml",
+        'precision = "year"\nbasis = "seed"',
+        'precision = "year"\nbasis = "seed"\nevidance = []',
         ["curation/events.toml", "event '1949-nato-founded'", "evidance", "unknown key"],
         id="misspelt-key",
     ),
@@ -140,7 +172,9 @@ BAD_CURATION = [
 
 
 @pytest.mark.parametrize(("file", "old", "new", "expected"), BAD_CURATION)
-def test_bad_curation_fails_clearly_and_writes_nothing(project: Path, file: str, old: str, new: str, expected: list[str]) -> None:
+def test_bad_curation_fails_clearly_and_writes_nothing(
+    project: Path, file: str, old: str, new: str, expected: list[str]
+) -> None:
     before = snapshot(project)
     edit(project / "curation" / file, old, new)
     done = natoseoul_cli("build", "--root", str(project))

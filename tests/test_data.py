@@ -165,19 +165,25 @@ def test_yoon_is_quoted_on_the_ukrainian_people() -> None:
 
 
 def test_the_yoon_talks_were_on_30_january_2023_at_the_presidential_office() -> None:
-    talks = [
-        e for e in rows("events")
-        if {"yoon-suk-yeol", "stoltenberg-jens"} <= {p["participant_id"] for p in rows("event_participants") if p["event_id"] == e["event_id"]}
-        and e["event_type"] == "meeting"
-    ]  # fmt: skip
+    def people(event_id: str) -> set[str]:
+        return {p["participant_id"] for p in rows("event_participants") if p["event_id"] == event_id}
+
+    talks = [e for e in rows("events") if {"yoon-suk-yeol", "stoltenberg-jens"} <= people(e["event_id"])]
+    talks = [e for e in talks if e["event_type"] == "meeting"]
     (meeting,) = talks
-    assert (meeting["date_start"], meeting["date_end"], meeting["date_precision"]) == ("2023-01-30", "2023-01-30", "day")
+    assert (meeting["date_start"], meeting["date_end"], meeting["date_precision"]) == (
+        "2023-01-30",
+        "2023-01-30",
+        "day",
+    )
     assert "Yongsan" in meeting["location"]
     assert meeting["country_code"] == "KOR"
 
 
 def test_the_park_jin_meeting_was_on_sunday_29_january_2023() -> None:
-    meetings = [p["event_id"] for p in rows("event_participants") if p["participant_id"] == "park-jin" and p["role"] == "host"]
+    meetings = [
+        p["event_id"] for p in rows("event_participants") if p["participant_id"] == "park-jin" and p["role"] == "host"
+    ]
     (meeting_id,) = meetings
     assert event(meeting_id)["date_start"] == "2023-01-29"
 

@@ -58,7 +58,9 @@ def parse_column(spec: Field, column: pa.Array) -> tuple[pa.Array, pa.Array]:
         values = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.int64())
     elif spec.type == "date":
         shaped = pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-        stamps = pc.strptime(pc.if_else(shaped, text, pa.scalar(None, pa.string())), "%Y-%m-%d", "s", error_is_null=True)
+        stamps = pc.strptime(
+            pc.if_else(shaped, text, pa.scalar(None, pa.string())), "%Y-%m-%d", "s", error_is_null=True
+        )
         values = pc.cast(stamps, pa.date32())
         ok = pc.is_valid(values)
     elif spec.type == "boolean":
@@ -146,7 +148,9 @@ class TableChecker:
             fits = pc.match_substring_regex(column, f"^(?:{spec.pattern})$")
             rows = _rows(pc.and_(pc.invert(missing), pc.invert(pc.fill_null(fits, False))))
             for i, v in zip(rows, _values(column, rows), strict=True):
-                out.append(Problem(name, offset + i, spec.name, f"{_short(v)} does not match the pattern {spec.pattern}"))
+                out.append(
+                    Problem(name, offset + i, spec.name, f"{_short(v)} does not match the pattern {spec.pattern}")
+                )
         if spec.minimum is not None:
             rows = _rows(pc.less(values, spec.minimum))
             for i, v in zip(rows, _values(column, rows), strict=True):
@@ -171,10 +175,14 @@ class TableChecker:
             if seed is None or start is None or end is None or text is None:
                 continue  # a missing cell or unknown document is reported by the other checks
             if end > len(seed):
-                out.append(Problem(name, offset + i, "char_end", f"{end} is past the end of {doc} ({len(seed)} characters)"))
+                out.append(
+                    Problem(name, offset + i, "char_end", f"{end} is past the end of {doc} ({len(seed)} characters)")
+                )
             elif seed[start:end] != text:
-                out.append(Problem(name, offset + i, text_field,
-                                   f"does not match {doc}[{start}:{end}], which is {_short(seed[start:end])}"))  # fmt: skip
+                found = _short(seed[start:end])
+                out.append(
+                    Problem(name, offset + i, text_field, f"does not match {doc}[{start}:{end}], which is {found}")
+                )
         return out
 
     def key_column(self, name: str) -> pa.Array:
@@ -220,14 +228,18 @@ def check_references(checkers: Mapping[str, TableChecker]) -> list[Problem]:
                 continue
             (column,), (key,) = fk.fields, fk.reference
             values = checker.key_column(column)
-            dangling = pc.and_(pc.invert(_missing(values)), pc.invert(pc.is_in(values, value_set=target.key_column(key))))
+            dangling = pc.and_(
+                pc.invert(_missing(values)), pc.invert(pc.is_in(values, value_set=target.key_column(key)))
+            )
             rows = _rows(dangling)
             for i, v in zip(rows, _values(values, rows), strict=True):
                 out.append(Problem(checker.table.name, i, column, f"{_short(v)} is not a {key} in {fk.table}"))
     return out
 
 
-def check_tables(tables: Mapping[str, Iterable[pa.RecordBatch | pa.Table]], seeds: Mapping[str, str] | None) -> list[Problem]:
+def check_tables(
+    tables: Mapping[str, Iterable[pa.RecordBatch | pa.Table]], seeds: Mapping[str, str] | None
+) -> list[Problem]:
     """Run every check over whole tables given as iterables of text batches (schema columns only)."""
     checkers: dict[str, TableChecker] = {}
     problems: list[Problem] = []

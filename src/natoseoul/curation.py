@@ -318,7 +318,8 @@ def _load_quotes(cur: Curated, root: Path, path: Path, spans: Spans) -> None:
             cur.add("quote_topics", {"quote_id": row["quote_id"], "topic_id": topic_id},
                     Origin(name, f"quote {row['quote_id']!r} topics"))  # fmt: skip
         for other in _list(record.get("same_as"), origin, "same_as"):
-            cur.add("quote_links", {"quote_id": row["quote_id"], "related_quote_id": other, "relation": "same_utterance"},
+            link = {"quote_id": row["quote_id"], "related_quote_id": other, "relation": "same_utterance"}
+            cur.add("quote_links", link,
                     Origin(name, f"quote {row['quote_id']!r} same_as"))  # fmt: skip
 
 

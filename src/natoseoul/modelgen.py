@@ -31,10 +31,7 @@ class Row(BaseModel):
 
 
 def _annotation(spec: Field) -> str:
-    if spec.enum is not None:
-        base = "Literal[" + ", ".join(repr(v) for v in spec.enum) + "]"
-    else:
-        base = PY_TYPES[spec.type]
+    base = PY_TYPES[spec.type] if spec.enum is None else "Literal[" + ", ".join(map(repr, spec.enum)) + "]"
     args = [f"description={spec.description!r}"]
     if spec.type == "string" and spec.required and spec.enum is None:
         args.append("min_length=1")

@@ -271,7 +271,10 @@ _add(Table(
         Field("language", "string", "Language and script of the form (BCP 47).", required=True,
               pattern=BCP47),
         _document_id(),
-        *_span("the first standalone occurrence of the form in the document (not inside a longer form of the same name; for a metonym such as 'Seoul' for the government, the first use in that sense)"),
+        *_span(
+            "the first standalone occurrence of the form in the document (not inside a longer form of the "
+            "same name; for a metonym such as 'Seoul' for the government, the first use in that sense)"
+        ),
     ),
     primary_key=("participant_id", "document_id", "alias"),
     foreign_keys=(_fk("participant_id", "participants"), _fk("document_id", "documents")),

@@ -44,7 +44,7 @@ def csv_bytes(data: pa.Table) -> bytes:
 def parquet_bytes(data: pa.Table) -> bytes:
     """Parquet written straight from the Arrow table (its schema carries the field descriptions)."""
     sink = io.BytesIO()
-    pq.write_table(data, sink, **PARQUET_OPTIONS)  # type: ignore[arg-type]
+    pq.write_table(data, sink, **PARQUET_OPTIONS)
     return sink.getvalue()
 
 
