@@ -62,7 +62,9 @@ def parse_column(spec: Field, column: pa.Array) -> tuple[pa.Array, pa.Array]:
             pc.if_else(shaped, text, pa.scalar(None, pa.string())), "%Y-%m-%d", "s", error_is_null=True
         )
         values = pc.cast(stamps, pa.date32())
-        ok = pc.is_valid(values)
+        # strptime rolls impossible days over (2023-02-30 -> 2023-03-02): require the round trip
+        ok = pc.equal(pc.strftime(values, "%Y-%m-%d"), text)
+        values = pc.if_else(ok, values, pa.scalar(None, pa.date32()))
     elif spec.type == "boolean":
         ok = pc.is_in(text, value_set=pa.array(["true", "false"]))
         values = pc.if_else(ok, pc.equal(text, "true"), pa.scalar(None, pa.bool_()))

@@ -39,8 +39,9 @@ def _annotation(spec: Field) -> str:
         args.append(f"pattern={'^(?:' + spec.pattern + ')$'!r}")
     if spec.minimum is not None:
         args.append(f"ge={spec.minimum}")
-    annotated = f"Annotated[{base}, Field({', '.join(args)})]"
-    return annotated if spec.required else f"{annotated} | None = None"
+    if spec.required:
+        return f"Annotated[{base}, Field({', '.join(args)})]"
+    return f"Annotated[{base} | None, Field({', '.join(args)})] = None"
 
 
 def models_source() -> str:

@@ -24,18 +24,18 @@ class Document(Row):
     title: Annotated[str, Field(description='Headline as printed in the seed. Square brackets mark words a cataloguer supplied because the seed lacks them (see title_verbatim).', min_length=1)]
     title_verbatim: Annotated[bool, Field(description="true when the title is the seed's own headline character for character, false when it is wholly or partly supplied.")]
     publisher: Annotated[str, Field(description='Organisation that published the text.', min_length=1)]
-    distributor: Annotated[str, Field(description='Wire or platform that redistributed the text as kept in the seed, and the credited provider where the seed names one; null when the seed is the original.')] | None = None
-    author: Annotated[str, Field(description='Person credited with writing the text, when the seed names one.')] | None = None
+    distributor: Annotated[str | None, Field(description='Wire or platform that redistributed the text as kept in the seed, and the credited provider where the seed names one; null when the seed is the original.')] = None
+    author: Annotated[str | None, Field(description='Person credited with writing the text, when the seed names one.')] = None
     document_type: Annotated[Literal['transcript', 'news_story', 'news_article', 'wire_item'], Field(description='Kind of text: transcript of spoken remarks, news story of an organisation, news article, or wire item.')]
     published: Annotated[datetime.date, Field(description='Date of publication (ISO 8601). A US-style month/day/year dateline is read as such.')]
     published_source: Annotated[Literal['seed', 'reference'], Field(description="'seed' when the date is printed in the seed; 'reference' when it comes from the canonical page (facts checked against public sources).")]
-    dateline: Annotated[str, Field(description='The date or time stamp as printed in the seed, verbatim; null when the seed prints none.')] | None = None
+    dateline: Annotated[str | None, Field(description='The date or time stamp as printed in the seed, verbatim; null when the seed prints none.')] = None
     language: Annotated[str, Field(description='Main language of the text (BCP 47).', min_length=1, pattern='^(?:[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$')]
     path: Annotated[str, Field(description='Path of the seed file, relative to the package root.', min_length=1, pattern='^(?:seeds/[0-9]{3}_[0-9a-f]{16}\\.txt)$')]
     sha256: Annotated[str, Field(description="SHA-256 of the seed file's bytes, lower-case hex.", min_length=1, pattern='^(?:[0-9a-f]{64})$')]
     char_count: Annotated[int, Field(description="Length of the seed text in Unicode code points: every span's char_end is at most this.", ge=1)]
-    source_url: Annotated[str, Field(description='Web address of the text the seed was taken from; null where unknown.')] | None = None
-    original_url: Annotated[str, Field(description='Web address of the original publication when the seed is a redistributed copy; null otherwise.')] | None = None
+    source_url: Annotated[str | None, Field(description='Web address of the text the seed was taken from; null where unknown.')] = None
+    original_url: Annotated[str | None, Field(description='Web address of the original publication when the seed is a redistributed copy; null otherwise.')] = None
 
 
 class Participant(Row):
@@ -45,8 +45,8 @@ class Participant(Row):
     name: Annotated[str, Field(description='Canonical English form of the name.', min_length=1)]
     kind: Annotated[Literal['person', 'organization', 'country', 'group'], Field(description="person, organization, country or group (an unnamed collective such as 'students').")]
     role: Annotated[str, Field(description='Office or function at the time of the events described, as the documents give it.', min_length=1)]
-    country_code: Annotated[str, Field(description='ISO 3166-1 alpha-3 code of the state the participant is or belongs to; null for international bodies.', pattern='^(?:[A-Z]{3})$')] | None = None
-    wikidata_id: Annotated[str, Field(description='Wikidata QID, only where confirmed in two or more public sources; null otherwise.', pattern='^(?:Q[1-9][0-9]*)$')] | None = None
+    country_code: Annotated[str | None, Field(description='ISO 3166-1 alpha-3 code of the state the participant is or belongs to; null for international bodies.', pattern='^(?:[A-Z]{3})$')] = None
+    wikidata_id: Annotated[str | None, Field(description='Wikidata QID, only where confirmed in two or more public sources; null otherwise.', pattern='^(?:Q[1-9][0-9]*)$')] = None
 
 
 class ParticipantAlias(Row):
@@ -65,20 +65,20 @@ class Event(Row):
     """One row of `events`: one event."""
 
     event_id: Annotated[str, Field(description='Stable readable identifier, starting with the date where known.', min_length=1, pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')]
-    parent_event_id: Annotated[str, Field(description='The event this one is part of (a visit groups its meetings); null for top-level events.', pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')] | None = None
+    parent_event_id: Annotated[str | None, Field(description='The event this one is part of (a visit groups its meetings); null for top-level events.', pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')] = None
     title: Annotated[str, Field(description='Short English title.', min_length=1)]
     event_type: Annotated[Literal['visit', 'meeting', 'remarks', 'speech', 'press_point', 'interview', 'ceremony', 'summit', 'ministerial_meeting', 'agreement', 'announcement', 'invitation', 'offer', 'statement', 'founding', 'war', 'institutional_change', 'mission_opening', 'accession', 'cooperation', 'contribution', 'military_talks', 'strategy'], Field(description='Kind of event, from a controlled list.')]
     status: Annotated[Literal['occurred', 'ongoing', 'scheduled', 'proposed', 'intended'], Field(description='occurred, ongoing, scheduled, proposed or intended, as of the documents (January 2023 for the 2023 texts).')]
-    date_start: Annotated[datetime.date, Field(description='First day the event may fall on (ISO 8601); null when unknown.')] | None = None
-    date_end: Annotated[datetime.date, Field(description='Last day the event may fall on; null when open or unknown.')] | None = None
+    date_start: Annotated[datetime.date | None, Field(description='First day the event may fall on (ISO 8601); null when unknown.')] = None
+    date_end: Annotated[datetime.date | None, Field(description='Last day the event may fall on; null when open or unknown.')] = None
     date_precision: Annotated[Literal['day', 'month', 'year', 'range', 'unknown'], Field(description='day: the dates are exact; month or year: only the month or year is known and the dates span it; range: the event falls somewhere between the dates (an open end is null); unknown: no date.')]
     date_basis: Annotated[Literal['seed', 'resolved', 'reference', 'none'], Field(description="Where the date comes from: seed (printed in a document), resolved (a relative date such as 'Friday' or 'last year' resolved against the dateline), reference (a public source cited in the description) or none.")]
-    location: Annotated[str, Field(description='Place, as precise as the sources allow; null when not stated.')] | None = None
-    country_code: Annotated[str, Field(description='ISO 3166-1 alpha-3 code of the country the event took place in.', pattern='^(?:[A-Z]{3})$')] | None = None
+    location: Annotated[str | None, Field(description='Place, as precise as the sources allow; null when not stated.')] = None
+    country_code: Annotated[str | None, Field(description='ISO 3166-1 alpha-3 code of the country the event took place in.', pattern='^(?:[A-Z]{3})$')] = None
     description: Annotated[str, Field(description='What happened, in a sentence or two, with how dates were resolved and any public source used.', min_length=1)]
-    cameo_code: Annotated[str, Field(description='CAMEO event code (GDELT codebook), e.g. 042 make a visit; null where none fits.', pattern='^(?:[0-9]{2,4})$')] | None = None
-    plover_type: Annotated[Literal['AGREE', 'CONSULT', 'SUPPORT', 'CONCEDE', 'COOPERATE', 'AID', 'RETREAT', 'REQUEST', 'ACCUSE', 'REJECT', 'THREATEN', 'PROTEST', 'SANCTION', 'MOBILIZE', 'COERCE', 'ASSAULT'], Field(description='PLOVER event type (POLECAT ontology); null for plain statements and symbolic acts, which PLOVER does not code.')] | None = None
-    plover_mode: Annotated[Literal['visit', 'third-party', 'multilateral', 'phone'], Field(description='PLOVER mode of a CONSULT event (visit, third-party, multilateral, phone); null otherwise.')] | None = None
+    cameo_code: Annotated[str | None, Field(description='CAMEO event code (GDELT codebook), e.g. 042 make a visit; null where none fits.', pattern='^(?:[0-9]{2,4})$')] = None
+    plover_type: Annotated[Literal['AGREE', 'CONSULT', 'SUPPORT', 'CONCEDE', 'COOPERATE', 'AID', 'RETREAT', 'REQUEST', 'ACCUSE', 'REJECT', 'THREATEN', 'PROTEST', 'SANCTION', 'MOBILIZE', 'COERCE', 'ASSAULT'] | None, Field(description='PLOVER event type (POLECAT ontology); null for plain statements and symbolic acts, which PLOVER does not code.')] = None
+    plover_mode: Annotated[Literal['visit', 'third-party', 'multilateral', 'phone'] | None, Field(description='PLOVER mode of a CONSULT event (visit, third-party, multilateral, phone); null otherwise.')] = None
 
 
 class EventParticipant(Row):
@@ -105,12 +105,12 @@ class Quote(Row):
     quote_id: Annotated[str, Field(description='Stable readable identifier: document, q, number.', min_length=1, pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')]
     text: Annotated[str, Field(description='The words, verbatim, without the enclosing quotation marks or a comma that belongs to the reporting clause.', min_length=1)]
     speaker_id: Annotated[str, Field(description='Who said it, a key of `participants`.', min_length=1, pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')]
-    event_id: Annotated[str, Field(description='Where it was said, a key of `events`.', pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')] | None = None
+    event_id: Annotated[str | None, Field(description='Where it was said, a key of `events`.', pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')] = None
     document_id: Annotated[str, Field(description='The source document, a key of `documents`.', min_length=1, pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')]
     char_start: Annotated[int, Field(description='Offset of the first character of the quoted words in the seed text, in Unicode code points of the file decoded as UTF-8 (0-based).', ge=0)]
     char_end: Annotated[int, Field(description='Offset just past the last character of the quoted words (end exclusive), so that seed[char_start:char_end] is the text exactly.', ge=1)]
     quote_type: Annotated[Literal['transcript', 'direct', 'partial'], Field(description="transcript (a line of a transcript of the speaker's remarks), direct (a whole sentence in quotation marks) or partial (a phrase in quotation marks).")]
-    reported_by_id: Annotated[str, Field(description="Who relays the quotation when the document names an intermediary (a spokesperson's release, a news agency); null otherwise.", pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')] | None = None
+    reported_by_id: Annotated[str | None, Field(description="Who relays the quotation when the document names an intermediary (a spokesperson's release, a news agency); null otherwise.", pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')] = None
 
 
 class QuoteLink(Row):
@@ -127,8 +127,8 @@ class Topic(Row):
     topic_id: Annotated[str, Field(description='Stable readable identifier.', min_length=1, pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')]
     label: Annotated[str, Field(description='Short English label.', min_length=1)]
     description: Annotated[str, Field(description='What the topic covers.', min_length=1)]
-    parent_topic_id: Annotated[str, Field(description='Broader topic; null for top-level topics.', pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')] | None = None
-    plover_context: Annotated[Literal['diplomatic', 'military', 'cyber', 'cbrn', 'technology', 'terrorism', 'environment', 'economic'], Field(description='Matching PLOVER context, where one exists.')] | None = None
+    parent_topic_id: Annotated[str | None, Field(description='Broader topic; null for top-level topics.', pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')] = None
+    plover_context: Annotated[Literal['diplomatic', 'military', 'cyber', 'cbrn', 'technology', 'terrorism', 'environment', 'economic'] | None, Field(description='Matching PLOVER context, where one exists.')] = None
 
 
 class EventTopic(Row):
@@ -155,8 +155,8 @@ class SourceNote(Row):
     text: Annotated[str, Field(description='The words the note is about, verbatim: seed[char_start:char_end].', min_length=1)]
     kind: Annotated[Literal['conflict', 'error', 'typo', 'variant', 'romanization', 'retranslation', 'translation', 'ambiguity', 'date_resolution', 'omission', 'provenance', 'reference'], Field(description='conflict (documents disagree), error (a document is wrong), typo, variant (a differing form of the same thing), romanization, retranslation (a quotation reworded from a translation), translation, ambiguity, date_resolution, omission, provenance or reference (a value taken from a public source).')]
     note: Annotated[str, Field(description='The caveat, in English.', min_length=1)]
-    related_note_id: Annotated[str, Field(description='The note on the other side of a conflict, when there is one.', pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')] | None = None
-    reference: Annotated[str, Field(description='Public source that settles the point (a URL or citation); null when the seeds alone suffice.')] | None = None
+    related_note_id: Annotated[str | None, Field(description='The note on the other side of a conflict, when there is one.', pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')] = None
+    reference: Annotated[str | None, Field(description='Public source that settles the point (a URL or citation); null when the seeds alone suffice.')] = None
 
 
 MODELS: dict[str, type[Row]] = {'documents': Document, 'participants': Participant, 'participant_aliases': ParticipantAlias, 'events': Event, 'event_participants': EventParticipant, 'event_evidence': EventEvidence, 'quotes': Quote, 'quote_links': QuoteLink, 'topics': Topic, 'event_topics': EventTopic, 'quote_topics': QuoteTopic, 'source_notes': SourceNote}
