@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from cli_helpers import MODES, release_descriptor, release_rows, run
@@ -114,7 +115,7 @@ def test_unknown_format_is_a_usage_error(mode: str) -> None:
 
 
 def test_readme_reference_is_generated_from_help() -> None:
-    current = clidoc.README.read_text(encoding="utf-8")
+    current = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert clidoc.splice(current, clidoc.reference()) == current, "run: python -m natoseoul.clidoc --write"
     for name in main.commands:
         assert f"### `natoseoul {name}`" in current

@@ -17,7 +17,7 @@ from .tableio import write_atomic
 START = "<!-- SECTION: command-line (owner: cli) -->"
 NEXT = "<!-- SECTION"
 WIDTH = 100
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path("README.md")  # run from the project root (the README is not installed with the package)
 
 EXAMPLES: dict[str, str] = {
     "export": """\
