@@ -412,27 +412,24 @@ _add(Table(
     foreign_keys=(_fk("parent_topic_id", "topics", "topic_id"),),
 ))  # fmt: skip
 
-_add(Table(
-    name="event_topics", title="Event topics", row_is="topic of an event", model="EventTopic",
-    description="The topics each event touches.",
-    fields=(
-        Field("event_id", "string", "The event, a key of `events`.", required=True, pattern=SLUG),
-        Field("topic_id", "string", "The topic, a key of `topics`.", required=True, pattern=SLUG),
-    ),
-    primary_key=("event_id", "topic_id"),
-    foreign_keys=(_fk("event_id", "events"), _fk("topic_id", "topics")),
-))  # fmt: skip
 
-_add(Table(
-    name="quote_topics", title="Quote topics", row_is="topic of a quote", model="QuoteTopic",
-    description="The topics each quote touches.",
-    fields=(
-        Field("quote_id", "string", "The quote, a key of `quotes`.", required=True, pattern=SLUG),
-        Field("topic_id", "string", "The topic, a key of `topics`.", required=True, pattern=SLUG),
-    ),
-    primary_key=("quote_id", "topic_id"),
-    foreign_keys=(_fk("quote_id", "quotes"), _fk("topic_id", "topics")),
-))  # fmt: skip
+def _topic_links(owner: str, article: str, model: str) -> Table:
+    """A link table from events or quotes to topics: the same shape for both."""
+    key = f"{owner}_id"
+    return Table(
+        name=f"{owner}_topics", title=f"{owner.capitalize()} topics", row_is=f"topic of {article} {owner}", model=model,
+        description=f"The topics each {owner} touches.",
+        fields=(
+            Field(key, "string", f"The {owner}, a key of `{owner}s`.", required=True, pattern=SLUG),
+            Field("topic_id", "string", "The topic, a key of `topics`.", required=True, pattern=SLUG),
+        ),
+        primary_key=(key, "topic_id"),
+        foreign_keys=(_fk(key, f"{owner}s"), _fk("topic_id", "topics")),
+    )  # fmt: skip
+
+
+_add(_topic_links("event", "an", "EventTopic"))
+_add(_topic_links("quote", "a", "QuoteTopic"))
 
 _add(Table(
     name="source_notes", title="Source notes", row_is="disagreement, error or caveat in a source",
