@@ -14,7 +14,7 @@ import pytest
 from natoseoul.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
-INPUTS = ("curation", "seeds", "README.md")
+INPUTS = ("curation", "seeds", "README.md", "LICENSE", "CITATION.cff")
 
 
 def natoseoul_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -68,6 +68,7 @@ def test_wheel_installs_and_loads_every_table_outside_the_checkout(
         expected |= {f"natoseoul/_data/{kind}/{t}.{kind}" for t in TABLES for kind in ("csv", "parquet")}
         assert expected <= names
         assert any(n.startswith("natoseoul/_data/seeds/") for n in names)
+        assert not [n for n in names if n.endswith(".zip")], "the release archive does not belong in the wheel"
         python, site = _fresh_venv(tmp_path / "venv")
         archive.extractall(site)
 

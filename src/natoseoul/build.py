@@ -1,10 +1,11 @@
 """Build the release from the curated annotations: check everything, then write every output.
 
 ``build(root)`` reads ``curation/`` and ``seeds/``, turns the annotations into tables, checks them
-with the same checks ``natoseoul validate`` runs, and only then writes ``dist/`` (CSV, Parquet and the
-release descriptor), the root ``datapackage.json``, ``schemas/`` and ``src/natoseoul/models.py``.
-Nothing is written when any check fails; each file is replaced atomically. ``check=True`` writes
-nothing and reports which outputs are stale instead (CI uses it).
+with the same checks ``natoseoul validate`` runs, and only then writes ``dist/`` (CSV, Parquet, the
+release descriptor and the release archive ``natoseoul-<version>.zip``), the root
+``datapackage.json``, ``schemas/`` and ``src/natoseoul/models.py``. Nothing is written when any
+check fails; each file is replaced atomically. ``check=True`` writes nothing and reports which
+outputs are stale instead (CI uses it).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from . import curation, descriptor, docgen, modelgen, tableio
+from . import archive, curation, descriptor, docgen, modelgen, tableio
+from ._version import __version__
 from .checks import cast_batch, check_tables
 from .errors import DataError
 from .schema import TABLES, Field
@@ -96,17 +98,33 @@ def render(root: Path) -> tuple[dict[str, bytes], dict[str, int]]:
             outputs["README.md"] = docgen.with_data_dictionary(readme.read_text(encoding="utf-8")).encode("utf-8")
         except ValueError as exc:
             raise DataError(f"README.md: {exc}") from None
+    outputs[archive.archive_path(__version__)] = _release_archive(root, cur.package, outputs)
     return outputs, {n: t.num_rows for n, t in typed.items()}
 
 
-GENERATED_DIRS = ("dist/csv", "dist/parquet", "schemas")
+def _release_archive(root: Path, package: dict[str, Any], outputs: dict[str, bytes]) -> bytes:
+    """The release zip, from the outputs just rendered (the README as the build writes it)."""
+    docs = {}
+    for name in archive.DOCS:
+        if name in outputs:
+            docs[name] = outputs[name]
+        elif (root / name).is_file():
+            docs[name] = (root / name).read_bytes()
+        else:
+            raise DataError(f"{name}: no such file (the release archive includes it)")
+    tables = {rel: outputs[f"dist/{rel}"] for fmt in ("csv", "parquet") for rel in (f"{fmt}/{n}.{fmt}" for n in TABLES)}
+    return archive.release_zip(__version__, package.get("created"), outputs["dist/datapackage.json"], docs, tables)
+
+
+GENERATED = ("dist/csv/*", "dist/parquet/*", "schemas/*", f"dist/{archive.NAME}-*.zip")
 
 
 def strays(root: Path, outputs: dict[str, bytes]) -> list[str]:
-    """Files in the generated directories that the build does not produce (left over from a removed table)."""
+    """Generated files that the build no longer produces (left over from a removed table, or the
+    archive of an earlier version)."""
     found = []
-    for folder in GENERATED_DIRS:
-        for path in sorted((root / folder).glob("*")) if (root / folder).is_dir() else []:
+    for pattern in GENERATED:
+        for path in sorted(root.glob(pattern)):
             rel = path.relative_to(root).as_posix()
             if path.is_file() and rel not in outputs and not path.name.startswith("."):
                 found.append(rel)

@@ -154,13 +154,15 @@ def validate(target: Path | None, also_frictionless: bool) -> None:
 def verify(target: Path | None) -> None:
     """Check every file a release descriptor lists against its recorded bytes and sha256 hash.
 
-    TARGET is a directory holding datapackage.json, or the descriptor itself; by default the
-    installed release. Resource paths that are absolute, contain '..' or are symlinks leading
-    outside the package are refused.
+    TARGET is a directory holding datapackage.json, the descriptor itself, or a release archive
+    (natoseoul-VERSION.zip, checked without unpacking it); by default the installed release.
+    Resource paths and archive member names that are absolute or contain '..', and symlinks
+    leading outside the package, are refused. Exit status: 0 all match, 1 mismatch or refused.
 
     \b
     Examples:
       natoseoul verify
+      natoseoul verify ~/Downloads/natoseoul-1.0.0.zip
       natoseoul verify ~/Downloads/natoseoul-1.0.0/
     """
     from .verify import verify_package

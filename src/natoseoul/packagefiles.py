@@ -8,6 +8,7 @@ symlink leading outside the package directory.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -42,19 +43,21 @@ class Package:
 
     def resolve(self, rel: str) -> Path:
         """The file a resource path names, refusing anything that leads outside the package."""
-        if "://" in rel or rel.startswith("\\") or PurePosixPath(rel).is_absolute() or Path(rel).is_absolute():
-            raise DataError(
-                f"{self.descriptor_path}: resource path {rel!r} is absolute or remote; expected a path in the package"
-            )
-        if ".." in PurePosixPath(rel.replace("\\", "/")).parts:
-            raise DataError(
-                f"{self.descriptor_path}: resource path {rel!r} contains '..'; expected a path inside the package"
-            )
+        check_relative(rel, f"{self.descriptor_path}: resource path")
         path = self.base / rel
         base = self.base.resolve()
         if not path.resolve().is_relative_to(base):
             raise DataError(f"{self.descriptor_path}: resource path {rel!r} is a symlink leading outside the package")
         return path
+
+
+def check_relative(rel: str, what: str) -> None:
+    """Refuse a path that is absolute, remote or contains ``..`` (``what`` starts the message)."""
+    posix = rel.replace("\\", "/")
+    if "://" in rel or posix.startswith("/") or re.match(r"[A-Za-z]:", posix) or Path(rel).is_absolute():
+        raise DataError(f"{what} {rel!r} is absolute or remote; expected a path in the package")
+    if ".." in PurePosixPath(posix).parts:
+        raise DataError(f"{what} {rel!r} contains '..'; expected a path inside the package")
 
 
 def open_package(target: Path | None = None) -> Package:

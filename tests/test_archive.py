@@ -1,0 +1,219 @@
+"""The release archive ``dist/natoseoul-<version>.zip``: built by ``natoseoul build``, byte-reproducible,
+checked by ``natoseoul verify`` without unpacking, and kept out of the wheel."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+from cli_helpers import MODES, run
+
+from natoseoul import archive
+from natoseoul._version import __version__
+from natoseoul.build import build
+from natoseoul.schema import TABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+ZIP = ROOT / archive.archive_path(__version__)
+TOP = f"natoseoul-{__version__}"
+INPUTS = ("curation", "seeds", "README.md", "LICENSE", "CITATION.cff")
+
+
+def expected_members() -> list[str]:
+    names = ["datapackage.json", "README.md", "LICENSE", "CITATION.cff"]
+    names += [f"{fmt}/{t}.{fmt}" for fmt in ("csv", "parquet") for t in TABLES]
+    return [f"{TOP}/{n}" for n in names]
+
+
+def copy_inputs(where: Path) -> Path:
+    where.mkdir()
+    for name in INPUTS:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, where / name)
+        else:
+            shutil.copy2(source, where / name)
+    return where
+
+
+def test_archive_holds_the_release_as_built() -> None:
+    with zipfile.ZipFile(ZIP) as zf:
+        assert zf.namelist() == expected_members()
+        for name in expected_members():
+            rel = name.removeprefix(f"{TOP}/")
+            on_disk = ROOT / (rel if rel in ("README.md", "LICENSE", "CITATION.cff") else f"dist/{rel}")
+            assert zf.read(name) == on_disk.read_bytes(), name
+
+
+def test_archive_entries_carry_nothing_from_the_machine() -> None:
+    created = tomllib.loads((ROOT / "curation" / "package.toml").read_text(encoding="utf-8"))["created"]
+    day = tuple(int(part) for part in created[:10].split("-"))
+    with zipfile.ZipFile(ZIP) as zf:
+        assert zf.comment == b""
+        for info in zf.infolist():
+            assert info.date_time == (*day, 0, 0, 0)
+            assert info.external_attr == 0o100644 << 16 and info.create_system == 3
+            assert info.extra == b"" and info.comment == b""
+            assert info.compress_type == zipfile.ZIP_DEFLATED
+            assert info.flag_bits & 0x08 == 0  # no data descriptor (sizes are in the header)
+
+
+def test_timestamp_falls_back_to_1980() -> None:
+    assert archive.timestamp("2026-11-22T23:30:00-05:00") == (2026, 11, 23, 0, 0, 0)  # the UTC day
+    assert archive.timestamp("1949-04-04") == archive.EARLIEST
+    assert archive.timestamp(None) == archive.EARLIEST
+    assert archive.timestamp("not a date") == archive.EARLIEST
+
+
+def test_builds_in_different_time_zones_give_the_same_bytes(tmp_path: Path) -> None:
+    first = copy_inputs(tmp_path / "a")
+    build(first)
+    built = first / archive.archive_path(__version__)
+    assert built.read_bytes() == ZIP.read_bytes()
+    second = copy_inputs(tmp_path / "b")
+    for zone in ("Pacific/Kiritimati", "America/Adak"):
+        done = subprocess.run(
+            [sys.executable, "-m", "natoseoul", "build", "--root", str(second)],
+            capture_output=True, text=True, timeout=120, env={**os.environ, "TZ": zone},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert (second / archive.archive_path(__version__)).read_bytes() == built.read_bytes()
+        (second / archive.archive_path(__version__)).unlink()
+
+
+def test_archive_of_an_earlier_version_is_a_stray(tmp_path: Path) -> None:
+    project = copy_inputs(tmp_path / "p")
+    build(project)
+    old = project / "dist" / "natoseoul-0.9.0.zip"
+    old.write_bytes(b"old")
+    assert "dist/natoseoul-0.9.0.zip" in build(project, check=True).changed
+    build(project)
+    assert not old.exists() and (project / archive.archive_path(__version__)).is_file()
+
+
+def test_a_missing_licence_stops_the_build(tmp_path: Path) -> None:
+    project = copy_inputs(tmp_path / "p")
+    (project / "LICENSE").unlink()
+    done = subprocess.run(
+        [sys.executable, "-m", "natoseoul", "build", "--root", str(project)], capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "LICENSE: no such file (the release archive includes it)" in done.stderr
+    assert not (project / "dist").exists()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_verify_accepts_the_archive(mode: str) -> None:
+    result = run("verify", str(ZIP), mode=mode)
+    assert result.code == 0, result.out + result.err
+    assert result.out.strip() == f"ok: {2 * len(TABLES)} file(s) match the descriptor"
+
+
+def rewrite(
+    source: Path, target: Path, change: dict[str, bytes | None], extra: tuple[tuple[str, bytes], ...] = ()
+) -> None:
+    """Copy a zip member by member, replacing (or with None, dropping) the members named in ``change``."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = change.get(info.filename, old.read(info))
+            if data is not None:
+                new.writestr(info, data)
+        for name, data in extra:
+            new.writestr(name, data)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_one_changed_byte_in_a_member_is_reported(tmp_path: Path, mode: str) -> None:
+    member = f"{TOP}/csv/topics.csv"
+    with zipfile.ZipFile(ZIP) as zf:
+        data = bytearray(zf.read(member))
+    data[len(data) // 2] ^= 0x01
+    tampered = tmp_path / "tampered.zip"
+    rewrite(ZIP, tampered, {member: bytes(data)})
+    result = run("verify", str(tampered), mode=mode)
+    assert result.code == 1
+    actual = hashlib.sha256(bytes(data)).hexdigest()
+    (line,) = result.out.splitlines()
+    assert line.startswith(f"{tampered}/{member}: hash: expected sha256:") and line.endswith(f"found sha256:{actual}")
+    assert f"mismatch: 1 of {2 * len(TABLES)} file(s)" in result.err
+
+
+def test_corrupt_compressed_bytes_truncation_and_missing_members(tmp_path: Path) -> None:
+    raw = bytearray(ZIP.read_bytes())
+    with zipfile.ZipFile(ZIP) as zf:
+        info = zf.getinfo(f"{TOP}/csv/events.csv")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    raw[start + info.compress_size // 2] ^= 0xFF
+    corrupt = tmp_path / "corrupt.zip"
+    corrupt.write_bytes(bytes(raw))
+    result = run("verify", str(corrupt))
+    assert result.code == 1
+    assert result.out.startswith(f"{corrupt}/{TOP}/csv/events.csv: cannot read from the archive: ")
+
+    shorter = tmp_path / "shorter.zip"
+    with zipfile.ZipFile(ZIP) as zf:
+        quotes = zf.read(f"{TOP}/parquet/quotes.parquet")
+    rewrite(ZIP, shorter, {f"{TOP}/parquet/quotes.parquet": quotes[:100], f"{TOP}/csv/documents.csv": None})
+    lines = run("verify", str(shorter)).out.splitlines()
+    assert f"{shorter}/{TOP}/parquet/quotes.parquet: bytes: expected {len(quotes)}, found 100" in lines
+    assert f"{shorter}/{TOP}/csv/documents.csv: file is missing" in lines
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    ("member", "message"),
+    [
+        ("../evil.txt", "member '../evil.txt' contains '..'"),
+        (f"{TOP}/csv/../../evil.txt", "contains '..'"),
+        ("/etc/evil.txt", "member '/etc/evil.txt' is absolute"),
+        ("C:/evil.txt", "is absolute"),
+        (f"{TOP}/csv/topics.csv", "appears twice"),
+    ],
+)
+def test_unsafe_or_ambiguous_members_are_refused(tmp_path: Path, mode: str, member: str, message: str) -> None:
+    bad = tmp_path / "bad.zip"
+    with pytest.warns(UserWarning, match="Duplicate name") if "topics" in member else contextlib.nullcontext():
+        rewrite(ZIP, bad, {}, extra=((member, b"x"),))
+    result = run("verify", str(bad), mode=mode)
+    assert result.code == 1 and message in result.err, result.err
+    assert result.err.strip().splitlines() == [f"Error: {bad}: " + result.err.split(f"{bad}: ", 1)[1].strip()]
+
+
+def test_unsafe_resource_path_inside_the_archive_is_refused(tmp_path: Path) -> None:
+    name = f"{TOP}/datapackage.json"
+    with zipfile.ZipFile(ZIP) as zf:
+        descriptor = json.loads(zf.read(name))
+    descriptor["resources"][0]["path"] = "../outside.csv"
+    bad = tmp_path / "bad.zip"
+    rewrite(ZIP, bad, {name: json.dumps(descriptor).encode()})
+    result = run("verify", str(bad))
+    assert result.code == 1 and "resource path '../outside.csv' contains '..'" in result.err
+
+
+def test_archive_without_descriptor_or_not_a_zip(tmp_path: Path) -> None:
+    bare = tmp_path / "bare.zip"
+    rewrite(ZIP, bare, {f"{TOP}/datapackage.json": None})
+    result = run("verify", str(bare))
+    assert result.code == 1 and "no datapackage.json at the top of the archive" in result.err
+    fake = tmp_path / "fake.zip"
+    fake.write_bytes(b"PK\x03\x04 not really a zip")
+    result = run("verify", str(fake))
+    assert result.code == 1 and len(result.err.strip().splitlines()) == 1
+
+
+def test_archive_stays_out_of_the_wheel_and_sdist_and_in_git() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]["targets"]
+    assert set(config["wheel"]["force-include"]) == {"dist/csv", "dist/parquet", "dist/datapackage.json", "seeds"}
+    assert config["wheel"]["packages"] == ["src/natoseoul"]
+    assert not [p for p in config["sdist"]["include"] if p.rstrip("/") in ("dist", "dist/*") or p.endswith(".zip")]
+    if shutil.which("git") and (ROOT / ".git").exists():
+        ignored = subprocess.run(["git", "check-ignore", "-q", str(ZIP)], cwd=ROOT, capture_output=True)
+        assert ignored.returncode == 1, ".gitignore must not ignore the release archive"
