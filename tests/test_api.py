@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from typing import Any
 
@@ -142,6 +143,31 @@ def test_metadata_is_the_release_descriptor(root: Any) -> None:
 def test_version_is_the_descriptors_and_semver() -> None:
     assert natoseoul.__version__ == natoseoul.metadata()["version"]
     assert re.fullmatch(r"\d+\.\d+\.\d+([-+.].*)?", natoseoul.__version__)
+
+
+def test_every_place_that_states_the_version_agrees(root: Any) -> None:
+    """_version.py is the one place the version is set; everything else must say the same, and the
+    release date must be the same in the descriptor, CITATION.cff and CHANGELOG.md."""
+    from click.testing import CliRunner
+
+    from natoseoul.cli import main
+
+    version, meta = natoseoul.__version__, natoseoul.metadata()
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" in project["project"]["dynamic"] and "version" not in project["project"]
+    assert project["tool"]["hatch"]["version"]["path"] == "src/natoseoul/_version.py"
+    for descriptor in ("datapackage.json", "dist/datapackage.json"):
+        assert json.loads((root / descriptor).read_text(encoding="utf-8"))["version"] == version, descriptor
+    cff = (root / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(r"^version: \"?([^\"\n]+)\"?$", cff, re.M).group(1) == version  # type: ignore[union-attr]
+    released = re.search(r'^date-released: "?(\d{4}-\d{2}-\d{2})"?$', cff, re.M).group(1)  # type: ignore[union-attr]
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    top = re.search(r"^## (\S+) — (\d{4}-\d{2}-\d{2})$", changelog, re.M)
+    assert top is not None and top.groups() == (version, released), "CHANGELOG.md's top entry is not this release"
+    assert meta["created"][:10] == released
+    result = CliRunner().invoke(main, ["--version"], prog_name="natoseoul")
+    assert result.output.strip() == f"natoseoul, version {version}"
+    assert (root / "dist" / f"natoseoul-{version}.zip").is_file()
 
 
 def test_citation_names_the_release() -> None:
