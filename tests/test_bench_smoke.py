@@ -1,0 +1,32 @@
+"""The benchmark script runs end to end at 1k rows (timings are reported, never asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("frictionless")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_benchmark_writes_its_json_and_both_validators_agree(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    cmd = [sys.executable, str(ROOT / "bench" / "run.py"), "--rows", "1000", "--repeat", "1", "--load-repeat", "1"]
+    done = subprocess.run([*cmd, "--json", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(out.read_text())
+    assert result["rows"] >= 1000
+    for key in ("validate_vs_frictionless", "export_vs_pyarrow", "load_vs_pyarrow"):
+        assert isinstance(result[key], float) and result[key] > 0, key
+    assert set(result["peak_rss_mb"]) == {"validate", "export"}
+    assert all(v > 0 for v in result["peak_rss_mb"].values())
+    for step in ("validate", "frictionless", "export", "pyarrow_export", "load", "pyarrow_load"):
+        assert result["seconds"][step] > 0, step
+    planted = result["planted_errors"]
+    assert planted["agree"] and planted["mismatches"] == []
+    assert planted["natoseoul_found"] == planted["frictionless_found"] == planted["planted"] > 0
