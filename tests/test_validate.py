@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from cli_helpers import MODES, copy_release, csv_rows, run, set_cell
 
+from natoseoul._version import __version__
 from natoseoul.schema import TABLES
 
 
@@ -125,9 +126,32 @@ def pc_cast_to_string(column: pa.ChunkedArray) -> pa.ChunkedArray:
 def test_bad_utf8_csv_is_reported(tmp_path: Path) -> None:
     dist = copy_release(tmp_path)
     topics = dist / "csv" / "topics.csv"
-    topics.write_bytes(topics.read_bytes() + b'"bad-\xff",x,,\n')
+    columns = len(TABLES["topics"].fields)
+    topics.write_bytes(topics.read_bytes() + b'"bad-\xff","x","y"' + b"," * (columns - 3) + b"\n")
     result = run("validate", str(dist))
-    assert result.code == 1 and f"{topics}: cannot read as CSV" in result.out
+    assert result.code == 1 and f"{topics}: cannot read as CSV: not UTF-8 text (save the file as UTF-8)" in result.out
+
+
+def test_excel_style_csv_with_bom_and_crlf_is_read(tmp_path: Path) -> None:
+    """A byte-order mark and CRLF line ends (as spreadsheet programs save CSV) do not change the cells."""
+    dist = copy_release(tmp_path)
+    topics = dist / "csv" / "topics.csv"
+    header, first, rest = topics.read_bytes().split(b"\n", 2)
+    assert header.startswith(b'"topic_id"') and first.startswith(b'"')
+    topics.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join([header, first, rest.replace(b"\n", b"\r\n")]))
+    assert run("validate", str(dist)).code == 0
+    topics.write_bytes(topics.read_bytes().replace(first, b'"Not A Slug"' + first[first.index(b'",') + 1 :], 1))
+    assert f"{topics}:2:topic_id: 'Not A Slug' does not match the pattern" in run("validate", str(dist)).out
+
+
+def test_release_archive_given_to_validate_says_what_to_do(root: Path) -> None:
+    archive = root / "dist" / f"natoseoul-{__version__}.zip"
+    result = run("validate", str(archive))
+    assert result.code == 1
+    assert (
+        result.err.strip()
+        == f"Error: {archive}: is a zip archive; check it with `natoseoul verify`, or unzip it and give the folder"
+    )
 
 
 def test_missing_file_and_unsafe_path(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -72,6 +73,8 @@ def open_package(target: Path | None = None) -> Package:
         path, shown = target, target.parent
     if not path.is_file():
         raise DataError(f"{path}: no such file (expected a data package directory or its {DESCRIPTOR})")
+    if zipfile.is_zipfile(path):
+        raise DataError(f"{path}: is a zip archive; check it with `natoseoul verify`, or unzip it and give the folder")
     try:
         descriptor = json.loads(path.read_bytes())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -102,7 +102,10 @@ def csv_batches(
 
 
 def _arrow_message(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "invalid UTF8" in first:
+        return f"not UTF-8 text (save the file as UTF-8): {first}"
+    return first
 
 
 def write_all_atomic(files: Mapping[Path, bytes], on_written: Callable[[Path], None] | None = None) -> None:
