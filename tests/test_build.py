@@ -204,3 +204,13 @@ def test_curation_files_must_be_plain_utf8_with_lf(project: Path, mangle, words:
     done = natoseoul_cli("build", "--root", str(project))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "curation/topics.toml" in done.stderr and words in done.stderr
+
+
+def test_built_files_get_the_usual_file_mode(project: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        (project / "dist" / "csv" / "topics.csv").unlink()
+        build(project)
+    finally:
+        os.umask(old)
+    assert (project / "dist" / "csv" / "topics.csv").stat().st_mode & 0o777 == 0o644

@@ -50,17 +50,29 @@ def parquet_bytes(data: pa.Table) -> bytes:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write bytes so that the file is either complete or absent: temp file, fsync, rename."""
+    write_all_atomic({path: data})
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a temp file beside ``path`` (fsynced, with the usual file mode) and return its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
+            os.fchmod(f.fileno(), 0o666 & ~_umask())  # mkstemp creates 0600; published files are readable
             os.fsync(f.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def csv_batches(
@@ -114,13 +126,7 @@ def write_all_atomic(files: Mapping[Path, bytes], on_written: Callable[[Path], N
     staged: list[tuple[str, Path]] = []
     try:
         for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
+            staged.append((_stage(path, data), path))
         while staged:
             tmp, path = staged[0]
             os.replace(tmp, path)
