@@ -71,15 +71,23 @@ def verify_package(target: Path | None = None) -> list[FileCheck]:
     return checks
 
 
-def _check_file(package: Package, rel: str, size: object, expected: tuple[str, str] | None) -> FileCheck:
-    path, shown = package.resolve(rel), package.show(rel)
-    if not path.is_file():
+def _algorithm(shown: str, present: bool, size: object, expected: tuple[str, str] | None) -> str | FileCheck:
+    """The hash algorithm to check a listed file with, or the FileCheck that ends its check early."""
+    if not present:
         return FileCheck(shown, ("file is missing",))
     if size is None and expected is None:
         return FileCheck(shown, ("the descriptor records neither bytes nor hash",))
     algorithm = expected[0] if expected else "sha256"
     if algorithm not in hashlib.algorithms_available:
         return FileCheck(shown, (f"unknown hash algorithm {algorithm!r}",))
+    return algorithm
+
+
+def _check_file(package: Package, rel: str, size: object, expected: tuple[str, str] | None) -> FileCheck:
+    path, shown = package.resolve(rel), package.show(rel)
+    algorithm = _algorithm(shown, path.is_file(), size, expected)
+    if isinstance(algorithm, FileCheck):
+        return algorithm
     actual_size, actual_hash = _digest(path, algorithm)
     problems = []
     if size is not None and size != actual_size:
@@ -159,13 +167,10 @@ def _check_member(
     size: object,
     expected: tuple[str, str] | None,
 ) -> FileCheck:
-    if info is None:
-        return FileCheck(shown, ("file is missing",))
-    if size is None and expected is None:
-        return FileCheck(shown, ("the descriptor records neither bytes nor hash",))
-    algorithm = expected[0] if expected else "sha256"
-    if algorithm not in hashlib.algorithms_available:
-        return FileCheck(shown, (f"unknown hash algorithm {algorithm!r}",))
+    algorithm = _algorithm(shown, info is not None, size, expected)
+    if isinstance(algorithm, FileCheck):
+        return algorithm
+    assert info is not None
     if size is not None and size != info.file_size:
         # the hash must differ too; not reading on also bounds the work a hostile archive can cause
         return _compare(shown, size, None, info.file_size, None)
