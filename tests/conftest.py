@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,3 +27,24 @@ def csv_rows() -> Callable[[str], list[dict[str, str]]]:
             return list(csv.DictReader(f))
 
     return read
+
+
+BUILD_INPUTS = ("curation", "seeds", "README.md", "LICENSE", "CITATION.cff")
+
+
+@pytest.fixture(scope="session")
+def copy_build_inputs() -> Callable[[Path], Path]:
+    """``copy_build_inputs(where)``: copy what ``natoseoul build`` reads (curation, seeds, README,
+    LICENSE, CITATION.cff) into a new directory ``where`` and return it."""
+
+    def copy(where: Path) -> Path:
+        where.mkdir(parents=True, exist_ok=True)
+        for name in BUILD_INPUTS:
+            source = ROOT / name
+            if source.is_dir():
+                shutil.copytree(source, where / name)
+            else:
+                shutil.copy2(source, where / name)
+        return where
+
+    return copy

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tomllib
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,24 +26,12 @@ from natoseoul.schema import TABLES
 ROOT = Path(__file__).resolve().parents[1]
 ZIP = ROOT / archive.archive_path(__version__)
 TOP = f"natoseoul-{__version__}"
-INPUTS = ("curation", "seeds", "README.md", "LICENSE", "CITATION.cff")
 
 
 def expected_members() -> list[str]:
     names = ["datapackage.json", "README.md", "LICENSE", "CITATION.cff"]
     names += [f"{fmt}/{t}.{fmt}" for fmt in ("csv", "parquet") for t in TABLES]
     return [f"{TOP}/{n}" for n in names]
-
-
-def copy_inputs(where: Path) -> Path:
-    where.mkdir()
-    for name in INPUTS:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, where / name)
-        else:
-            shutil.copy2(source, where / name)
-    return where
 
 
 def test_archive_holds_the_release_as_built() -> None:
@@ -74,12 +63,14 @@ def test_timestamp_falls_back_to_1980() -> None:
     assert archive.timestamp("not a date") == archive.EARLIEST
 
 
-def test_builds_in_different_time_zones_give_the_same_bytes(tmp_path: Path) -> None:
-    first = copy_inputs(tmp_path / "a")
+def test_builds_in_different_time_zones_give_the_same_bytes(
+    tmp_path: Path, copy_build_inputs: Callable[[Path], Path]
+) -> None:
+    first = copy_build_inputs(tmp_path / "a")
     build(first)
     built = first / archive.archive_path(__version__)
     assert built.read_bytes() == ZIP.read_bytes()
-    second = copy_inputs(tmp_path / "b")
+    second = copy_build_inputs(tmp_path / "b")
     for zone in ("Pacific/Kiritimati", "America/Adak"):
         done = subprocess.run(
             [sys.executable, "-m", "natoseoul", "build", "--root", str(second)],
@@ -90,8 +81,8 @@ def test_builds_in_different_time_zones_give_the_same_bytes(tmp_path: Path) -> N
         (second / archive.archive_path(__version__)).unlink()
 
 
-def test_archive_of_an_earlier_version_is_a_stray(tmp_path: Path) -> None:
-    project = copy_inputs(tmp_path / "p")
+def test_archive_of_an_earlier_version_is_a_stray(tmp_path: Path, copy_build_inputs: Callable[[Path], Path]) -> None:
+    project = copy_build_inputs(tmp_path / "p")
     build(project)
     old = project / "dist" / "natoseoul-0.9.0.zip"
     old.write_bytes(b"old")
@@ -100,8 +91,8 @@ def test_archive_of_an_earlier_version_is_a_stray(tmp_path: Path) -> None:
     assert not old.exists() and (project / archive.archive_path(__version__)).is_file()
 
 
-def test_a_missing_licence_stops_the_build(tmp_path: Path) -> None:
-    project = copy_inputs(tmp_path / "p")
+def test_a_missing_licence_stops_the_build(tmp_path: Path, copy_build_inputs: Callable[[Path], Path]) -> None:
+    project = copy_build_inputs(tmp_path / "p")
     (project / "LICENSE").unlink()
     done = subprocess.run(
         [sys.executable, "-m", "natoseoul", "build", "--root", str(project)], capture_output=True, text=True

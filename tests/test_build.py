@@ -4,9 +4,9 @@ without writing anything."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ import pytest
 from natoseoul.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
-INPUTS = ("curation", "seeds", "README.md", "LICENSE", "CITATION.cff")
+INPUTS = ("curation", "seeds")  # read by the build, never written
 
 
 def natoseoul_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -26,15 +26,9 @@ def natoseoul_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedPr
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, copy_build_inputs: Callable[[Path], Path]) -> Path:
     """A copy of the build's inputs, built once."""
-    for name in INPUTS:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy2(source, tmp_path / name)
-    build(tmp_path)
+    build(copy_build_inputs(tmp_path))
     return tmp_path
 
 
@@ -42,7 +36,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.relative_to(root).as_posix().startswith(INPUTS[:2])
+        if p.is_file() and not p.relative_to(root).as_posix().startswith(INPUTS)
     }
 
 

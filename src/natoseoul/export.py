@@ -8,18 +8,16 @@ Existing files are replaced only with ``force``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
-from . import descriptor, tableio
+from . import descriptor, names, tableio
 from .errors import DataError
 from .loading import check_name, load
-from .resources import data_dir
+from .release import metadata
 from .schema import TABLES
 from .sqlite import sqlite_bytes
 from .xlsx import Sheet, xlsx_bytes
@@ -42,21 +40,13 @@ FIELD_COLUMNS = (
 def table_names(names: Iterable[str] = ()) -> list[str]:
     """The tables asked for, in the package's order (all when none are named); an unknown name is a
     DataError suggesting the closest one."""
-    chosen = set()
-    for name in names:
-        try:
-            chosen.add(check_name(name))
-        except KeyError as exc:
-            raise DataError(str(exc.args[0])) from None
+    chosen = {check_name(name) for name in names}  # an unknown name raises UnknownNameError, a DataError
     return [n for n in TABLES if n in chosen] if chosen else list(TABLES)
 
 
 def check_format(fmt: str) -> str:
-    if fmt in FORMATS:
-        return fmt
-    close = difflib.get_close_matches(fmt, FORMATS, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise DataError(f"unknown format {fmt!r}.{hint} Valid formats: {', '.join(FORMATS)}")
+    """``fmt`` if it is an export format; otherwise an UnknownNameError suggesting the closest one."""
+    return names.check_name("format", fmt, FORMATS)
 
 
 def typed_table(name: str) -> pa.Table:
@@ -74,11 +64,6 @@ def _json_value(value: object) -> object:
 def json_records(data: pa.Table) -> list[str]:
     """Each row as one JSON object: nulls stay null, dates ISO 8601, Unicode as is."""
     return [json.dumps(row, ensure_ascii=False, default=_json_value) for row in data.to_pylist()]
-
-
-def _release_metadata() -> dict[str, Any]:
-    meta: dict[str, Any] = json.loads((data_dir() / "datapackage.json").read_bytes())
-    return meta
 
 
 def _field_rows() -> list[list[str | bool | None]]:
@@ -108,13 +93,14 @@ def _field_rows() -> list[list[str | bool | None]]:
 
 def render(fmt: str, names: Sequence[str]) -> dict[str, bytes]:
     """The files of an export, keyed by their names inside the output directory."""
+    check_format(fmt)
     tables = {name: typed_table(name) for name in names}
     files: dict[str, bytes] = {}
     if fmt in ("csv", "parquet"):
         write = tableio.csv_bytes if fmt == "csv" else tableio.parquet_bytes
         files = {f"{name}.{fmt}": write(data) for name, data in tables.items()}
         stats = {name: descriptor.file_stats(files[f"{name}.{fmt}"]) for name in tables}
-        files["datapackage.json"] = descriptor.dumps(descriptor.export_descriptor(_release_metadata(), fmt, stats))
+        files["datapackage.json"] = descriptor.dumps(descriptor.export_descriptor(metadata(), fmt, stats))
     elif fmt == "json":
         files = {f"{n}.json": _json_array(json_records(d)) for n, d in tables.items()}
     elif fmt == "jsonl":
@@ -126,8 +112,6 @@ def render(fmt: str, names: Sequence[str]) -> dict[str, bytes]:
                   for n, d in tables.items()]  # fmt: skip
         sheets.append(Sheet(WORKBOOK_FIELDS_SHEET, FIELD_COLUMNS, [r for r in _field_rows() if r[0] in tables]))
         files = {"natoseoul.xlsx": xlsx_bytes(sheets)}
-    else:
-        check_format(fmt)
     return files
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow.parquet as pq
+
 from ._version import __version__
-from .loading import load, table_names
-from .resources import data_dir
+from .loading import table_names
+from .release import metadata
+from .resources import data_dir, parquet_path
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,12 @@ class PackageInfo:
 
 def package_info() -> PackageInfo:
     """Read the summary from the release descriptor and the tables themselves."""
-    meta: dict[str, Any] = json.loads((data_dir() / "datapackage.json").read_bytes())
+    meta = metadata()
     return PackageInfo(
         version=__version__,
         data_version=meta.get("version"),
         title=str(meta.get("title", "")),
-        rows={name: load(name).num_rows for name in table_names()},
+        rows={name: pq.ParquetFile(parquet_path(name)).metadata.num_rows for name in table_names()},  # footer only
         sources=list(meta.get("sources", [])),
         licenses=list(meta.get("licenses", [])),
         location=str(data_dir()),
