@@ -104,7 +104,7 @@ BAD_CURATION = [
             "curation/events.toml",
             "event '2017-10-japan-visit'",
             "parent_event_id",
-            "'2017-asia-visit' is not a event_id in events",
+            "'2017-asia-visit' is not an event_id in events",
         ],
         id="dangling-reference",
     ),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -203,3 +205,23 @@ def test_large_csv_streams(tmp_path: Path) -> None:
     (dist / "csv" / "event_topics.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = run("validate", str(dist)).out
     assert f"event_topics.csv:{n + 2}:event_id: 'E-bad' does not match the pattern" in out
+
+
+def test_validate_never_imports_pandas(tmp_path: Path) -> None:
+    """pyarrow imports pandas (a quarter of a second) whenever it converts a Python value; the checks
+    build their Arrow constants without that converter, on clean and damaged packages alike."""
+    pytest.importorskip("pandas")  # the point is that it is installed and still not imported
+    dist = copy_release(tmp_path)
+    events = dist / "csv" / "events.csv"
+    set_cell(events, 0, "date_start", "2023-02-30")
+    set_cell(events, 1, "event_id", csv_rows(events)[0]["event_id"])  # duplicate key and dangling references
+    code = (
+        "import sys\nfrom natoseoul.cli import main\n"
+        f"for args in (['validate'], ['validate', {str(dist)!r}], ['validate', {str(dist / 'datapackage.json')!r}]):\n"
+        "    try:\n        main(args)\n    except SystemExit as exit:\n        print('exit', exit.code)\n"
+        "print('pandas imported' if 'pandas' in sys.modules else 'pandas not imported')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.count("exit 1") == 2 and "exit 0" in out, out
+    assert "duplicate primary key" in out and "is not a date" in out and "is not an event_id in events" in out
+    assert out.rstrip().endswith("pandas not imported")

@@ -8,15 +8,20 @@ is about to publish with exactly this code, and ``natoseoul validate`` checks a 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .arrowvalues import FALSE, TRUE, integer, integers, string, strings
 from .schema import TABLES, Field, Table
 
 KEY_SEPARATOR = "\x1f"
+# Constants as Arrow values (see arrowvalues: bare Python values would make pyarrow import pandas)
+ZERO, ONE, EMPTY = integer(0), integer(1), string("")
+BOOLEAN_WORDS = strings(["true", "false"])
 
 
 @dataclass(frozen=True, order=True)
@@ -31,15 +36,28 @@ class Problem:
 
 def _missing(column: pa.Array) -> pa.Array:
     """True where a cell is null or the empty string (both are 'missing' in the Table Schema)."""
-    return pc.fill_null(pc.or_(pc.is_null(column), pc.equal(pc.utf8_length(column), 0)), True)
+    return pc.fill_null(pc.equal(pc.utf8_length(column), ZERO), TRUE)
 
 
 def _rows(mask: pa.Array) -> list[int]:
-    return [int(i) for i in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()]
+    return [int(i) for i in pc.indices_nonzero(pc.fill_null(mask, FALSE)).to_pylist()]
 
 
 def _values(column: pa.Array, rows: list[int]) -> list[str]:
-    return [str(v) for v in column.take(pa.array(rows, pa.int64())).to_pylist()]
+    return [str(v) for v in column.take(integers(rows)).to_pylist()]
+
+
+def _null(type_: pa.DataType) -> pa.Scalar:
+    return pa.nulls(1, type_)[0]
+
+
+@functools.cache
+def _value_set(values: tuple[str, ...]) -> pa.StringArray:
+    return strings(values)
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 def _short(value: str, limit: int = 50) -> str:
@@ -50,27 +68,25 @@ def parse_column(spec: Field, column: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Convert a text column to the field's Arrow type. Returns (values, bad) where bad marks cells
     that are present but do not parse; missing cells become null."""
     present = pc.invert(_missing(column))
-    text = pc.if_else(present, column, pa.scalar(None, pa.string()))
+    text = pc.if_else(present, column, _null(pa.string()))
     if spec.type == "string":
-        return text, pa.array([False] * len(column), pa.bool_())
+        return text, pa.repeat(FALSE, len(column))
     if spec.type == "integer":
         ok = pc.match_substring_regex(text, r"^-?[0-9]{1,18}$")
-        values = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.int64())
+        values = pc.cast(pc.if_else(ok, text, _null(pa.string())), pa.int64())
     elif spec.type == "date":
         shaped = pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-        stamps = pc.strptime(
-            pc.if_else(shaped, text, pa.scalar(None, pa.string())), "%Y-%m-%d", "s", error_is_null=True
-        )
+        stamps = pc.strptime(pc.if_else(shaped, text, _null(pa.string())), "%Y-%m-%d", "s", error_is_null=True)
         values = pc.cast(stamps, pa.date32())
         # strptime rolls impossible days over (2023-02-30 -> 2023-03-02): require the round trip
         ok = pc.equal(pc.strftime(values, "%Y-%m-%d"), text)
-        values = pc.if_else(ok, values, pa.scalar(None, pa.date32()))
+        values = pc.if_else(ok, values, _null(pa.date32()))
     elif spec.type == "boolean":
-        ok = pc.is_in(text, value_set=pa.array(["true", "false"]))
-        values = pc.if_else(ok, pc.equal(text, "true"), pa.scalar(None, pa.bool_()))
+        ok = pc.is_in(text, value_set=BOOLEAN_WORDS)
+        values = pc.if_else(ok, pc.equal(text, string("true")), _null(pa.bool_()))
     else:  # pragma: no cover - the schema module only defines the types above
         raise AssertionError(spec.type)
-    bad = pc.and_(present, pc.invert(pc.fill_null(ok, False)))
+    bad = pc.and_(present, pc.invert(pc.fill_null(ok, FALSE)))
     return values, bad
 
 
@@ -142,19 +158,19 @@ class TableChecker:
         for i, v in zip(_rows(bad), _values(column, _rows(bad)), strict=True):
             out.append(Problem(name, offset + i, spec.name, f"{_short(v)} is not {TYPE_WORDS[spec.type]}"))
         if spec.enum is not None:
-            outside = pc.and_(pc.invert(missing), pc.invert(pc.is_in(column, value_set=pa.array(spec.enum))))
+            outside = pc.and_(pc.invert(missing), pc.invert(pc.is_in(column, value_set=_value_set(spec.enum))))
             rows = _rows(outside)
             for i, v in zip(rows, _values(column, rows), strict=True):
                 out.append(Problem(name, offset + i, spec.name, f"{_short(v)} is not one of: {', '.join(spec.enum)}"))
         if spec.pattern is not None:
             fits = pc.match_substring_regex(column, f"^(?:{spec.pattern})$")
-            rows = _rows(pc.and_(pc.invert(missing), pc.invert(pc.fill_null(fits, False))))
+            rows = _rows(pc.and_(pc.invert(missing), pc.invert(pc.fill_null(fits, FALSE))))
             for i, v in zip(rows, _values(column, rows), strict=True):
                 out.append(
                     Problem(name, offset + i, spec.name, f"{_short(v)} does not match the pattern {spec.pattern}")
                 )
         if spec.minimum is not None:
-            rows = _rows(pc.less(values, spec.minimum))
+            rows = _rows(pc.less(values, integer(spec.minimum)))
             for i, v in zip(rows, _values(column, rows), strict=True):
                 out.append(Problem(name, offset + i, spec.name, f"{v} is less than the minimum {spec.minimum}"))
         return out
@@ -189,7 +205,7 @@ class TableChecker:
 
     def key_column(self, name: str) -> pa.Array:
         chunks = self.keys.get(name, [])
-        return pa.concat_arrays(chunks) if chunks else pa.array([], pa.string())
+        return pa.concat_arrays(chunks) if chunks else strings([])
 
     def finish(self) -> list[Problem]:
         """Table-wide checks: unique fields and the primary key."""
@@ -201,10 +217,10 @@ class TableChecker:
         return out + self._duplicates(primary_key)
 
     def _duplicates(self, names: list[str]) -> list[Problem]:
-        columns = [pc.fill_null(self.key_column(n), "") for n in names]
-        key = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, KEY_SEPARATOR)
+        columns = [pc.fill_null(self.key_column(n), EMPTY) for n in names]
+        key = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, string(KEY_SEPARATOR))
         counts = pc.value_counts(key)
-        repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), ONE))
         if len(repeated) == 0:
             return []
         rows = _rows(pc.is_in(key, value_set=repeated))
@@ -235,7 +251,7 @@ def check_references(checkers: Mapping[str, TableChecker]) -> list[Problem]:
             )
             rows = _rows(dangling)
             for i, v in zip(rows, _values(values, rows), strict=True):
-                out.append(Problem(checker.table.name, i, column, f"{_short(v)} is not a {key} in {fk.table}"))
+                out.append(Problem(checker.table.name, i, column, f"{_short(v)} is not {_a(key)} in {fk.table}"))
     return out
 
 

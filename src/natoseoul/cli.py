@@ -11,8 +11,7 @@ import click
 
 from ._version import __version__
 from .errors import DataError
-from .export import FORMATS
-from .show import SHOW_FORMATS
+from .formats import EXPORT_FORMATS, SHOW_FORMATS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,7 +65,7 @@ def _user_errors() -> Iterator[None]:
 
 
 @main.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="Output format.")
 @click.option(
     "--output", "-o", type=click.Path(path_type=Path), required=True, help="Directory to write to (created if missing)."
 )

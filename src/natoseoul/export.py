@@ -16,13 +16,14 @@ import pyarrow as pa
 
 from . import descriptor, names, tableio
 from .errors import DataError
+from .formats import EXPORT_FORMATS
 from .loading import check_name, load
 from .release import metadata
 from .schema import TABLES
 from .sqlite import sqlite_bytes
 from .xlsx import Sheet, xlsx_bytes
 
-FORMATS = ("csv", "parquet", "json", "jsonl", "sqlite", "xlsx")
+FORMATS = EXPORT_FORMATS
 WORKBOOK_FIELDS_SHEET = "fields"
 FIELD_COLUMNS = (
     "table",

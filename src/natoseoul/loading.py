@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from . import names
 from .errors import DataError
@@ -64,6 +63,8 @@ def load(name: str, engine: str = "pyarrow") -> Frame:
     """
     table = TABLES[check_name(name)]
     path = parquet_path(name)
+    import pyarrow.parquet as pq  # here, not on import: the CSV-only commands do without it
+
     try:
         with pq.ParquetFile(path) as handle:
             data = handle.read()

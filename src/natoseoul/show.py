@@ -11,8 +11,8 @@ import pyarrow.compute as pc
 from . import tableio
 from .errors import DataError
 from .export import json_records, table_names, typed_table
+from .formats import SHOW_FORMATS
 
-SHOW_FORMATS = ("table", "csv", "json")
 CELL_WIDTH = 40
 
 

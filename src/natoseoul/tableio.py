@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from .errors import DataError
 from .schema import Table
@@ -44,6 +43,8 @@ def csv_bytes(data: pa.Table) -> bytes:
 def parquet_bytes(data: pa.Table) -> bytes:
     """Parquet written straight from the Arrow table (its schema carries the field descriptions)."""
     sink = io.BytesIO()
+    import pyarrow.parquet as pq  # here, not on import: the CSV-only commands do without it
+
     pq.write_table(data, sink, **PARQUET_OPTIONS)
     return sink.getvalue()
 

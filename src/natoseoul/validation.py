@@ -9,13 +9,14 @@ bounded by the key columns the table-wide checks keep. Every problem is reported
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from . import tableio
 from .checks import Problem, TableChecker, check_references
@@ -24,6 +25,7 @@ from .packagefiles import DESCRIPTOR, Package, open_package, resource_paths, res
 from .schema import TABLES, Table
 
 PARQUET_BATCH_ROWS = 1 << 16
+WORKERS = min(4, os.cpu_count() or 1)
 HEADER_ROW = 1  # data row i (0-based) is reported as row i + 2
 
 
@@ -57,6 +59,8 @@ class Report:
 
 def _parquet_batches(path: Path, table: Table) -> tuple[list[str], Iterator[pa.RecordBatch]]:
     """A Parquet file as text cells, like ``tableio.csv_batches``, so one set of checks serves both."""
+    import pyarrow.parquet as pq  # here, not on import: validating CSV does without it
+
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
@@ -75,6 +79,8 @@ def _parquet_batches(path: Path, table: Table) -> tuple[list[str], Iterator[pa.R
 
 def _parquet_types(path: Path, table: Table) -> list[Problem]:
     """Columns stored with another Arrow type than the schema's (their cells are still checked as text)."""
+    import pyarrow.parquet as pq
+
     stored = pq.read_schema(path)
     out = []
     for spec in table.fields:
@@ -101,6 +107,7 @@ class _Validator:
         self.report = Report()
         self.seeds: dict[str, str] | None = None
         self.seeds_looked_for = False
+        self.order: dict[str, int] = {}
 
     def add(self, file: str, problems: list[Problem]) -> None:
         for p in problems:
@@ -109,7 +116,7 @@ class _Validator:
 
     def run(self) -> Report:
         groups: dict[str, list[tuple[str, str]]] = {}
-        where = self.package.show(DESCRIPTOR)
+        where = self.rank(self.package.show(DESCRIPTOR))
         for resource in self.package.resources:
             table, fmt = resource_table(resource)
             paths = resource_paths(resource)
@@ -126,29 +133,39 @@ class _Validator:
             self.report.issues.append(Issue(where, None, None, problem))
         for fmt, entries in groups.items():
             self.check_group(fmt, sorted(entries, key=lambda e: list(TABLES).index(e[0])))
-        order = {issue.file: i for i, issue in reversed(list(enumerate(self.report.issues)))}
-        self.report.issues.sort(key=lambda i: (order[i.file], i.row or 0, i.field or "", i.message))
+        last = len(self.order)
+        self.report.issues.sort(key=lambda i: (self.order.get(i.file, last), i.row or 0, i.field or "", i.message))
         return self.report
 
+    def rank(self, file: str) -> str:
+        """Number files in the order the descriptor lists them; issues are reported in that order."""
+        self.order.setdefault(file, len(self.order))
+        return file
+
     def check_group(self, fmt: str, entries: list[tuple[str, str]]) -> None:
-        checkers: dict[str, TableChecker] = {}
-        files: dict[str, str] = {}
+        """Check the files of one format, then the foreign keys between them. The documents table
+        goes first (its seed texts serve the span checks); the others run in parallel threads, as
+        the Arrow reading and compute kernels release the GIL."""
+        jobs: dict[str, tuple[Path, str]] = {}
         for table, rel in entries:
-            if table in checkers:
-                self.report.issues.append(
-                    Issue(self.package.show(rel), None, None, f"a second {fmt} file for table {table}")
-                )
+            shown = self.rank(self.package.show(rel))
+            if table in jobs:
+                self.report.issues.append(Issue(shown, None, None, f"a second {fmt} file for table {table}"))
                 continue
             try:
-                path = self.package.resolve(rel)
+                jobs[table] = (self.package.resolve(rel), shown)
             except DataError as exc:
                 self.report.issues.append(Issue(self.package.show(DESCRIPTOR), None, None, str(exc).split(": ", 1)[-1]))
-                continue
-            checker = self.check_file(TABLES[table], fmt, path, self.package.show(rel))
-            if checker is not None:
-                checkers[table], files[table] = checker, self.package.show(rel)
+
+        def check(table: str) -> tuple[str, TableChecker | None]:
+            return table, self.check_file(TABLES[table], fmt, *jobs[table])
+
+        results = [check(t) for t in jobs if t == "documents"]
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            results += pool.map(check, [t for t in jobs if t != "documents"])
+        checkers = {table: checker for table, checker in results if checker is not None}
         for p in check_references(checkers):
-            self.add(files[p.table], [p])
+            self.add(jobs[p.table][1], [p])
 
     def check_file(self, table: Table, fmt: str, path: Path, shown: str) -> TableChecker | None:
         """Check one file; returns its checker for the foreign keys, or None when it could not be read whole."""
