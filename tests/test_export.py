@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from cli_helpers import MODES, release, release_rows, run
+from cli_helpers import MODES, copy_release, release, release_rows, run, set_cell
 
 from natoseoul import tableio
 from natoseoul.schema import TABLES
@@ -189,7 +189,7 @@ def test_a_failure_midway_leaves_nothing_written(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(tableio.os, "fsync", failing_fsync)
     result = run("export", "-f", "jsonl", "-o", str(tmp_path / "out"))
     assert result.code == 1 and "No space left on device" in result.err
-    assert list((tmp_path / "out").iterdir()) == []  # neither finished files nor temporary ones
+    assert not (tmp_path / "out").exists()  # no finished file, no temporary one, not even the directory
 
 
 def test_export_is_deterministic(tmp_path: Path) -> None:
@@ -200,3 +200,75 @@ def test_export_is_deterministic(tmp_path: Path) -> None:
             assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
         shutil.rmtree(tmp_path / "a")
         shutil.rmtree(tmp_path / "b")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_from_a_copy_converts_back_to_the_release_byte_for_byte(tmp_path: Path, mode: str) -> None:
+    assert run("export", "-f", "csv", "-o", str(tmp_path / "csv"), "-q", mode=mode).code == 0
+    result = run("export", "--from", str(tmp_path / "csv"), "-f", "parquet", "-o", str(tmp_path / "pq"), mode=mode)
+    assert result.code == 0, result.err
+    descriptor = tmp_path / "pq" / "datapackage.json"
+    result = run("export", "--from", str(descriptor), "-f", "csv", "-o", str(tmp_path / "back"), "-q", mode=mode)
+    assert result.code == 0, result.err
+    for table in TABLES:
+        parquet = (tmp_path / "pq" / f"{table}.parquet").read_bytes()
+        assert parquet == (release() / "parquet" / f"{table}.parquet").read_bytes(), table
+        assert (tmp_path / "back" / f"{table}.csv").read_bytes() == (release() / "csv" / f"{table}.csv").read_bytes()
+    frictionless_valid(tmp_path / "back" / "datapackage.json")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date_start", "2023-02-30", "date_start: '2023-02-30' is not a date (YYYY-MM-DD)"),
+        ("event_id", "", "event_id: required value is missing"),
+    ],
+)
+def test_from_a_copy_with_a_bad_cell_names_it_and_writes_nothing(
+    tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    source = tmp_path / "csv"
+    assert run("export", "-f", "csv", "-o", str(source), "-q").code == 0
+    set_cell(source / "events.csv", 3, field, value)
+    out = tmp_path / "new" / "out"
+    result = run("export", "--from", str(source), "-f", "parquet", "-o", str(out), mode="subprocess")
+    assert result.code == 1
+    assert result.err.strip().splitlines() == [
+        f"Error: {source / 'events.csv'}:5:{message}; `natoseoul validate` lists every problem"
+    ]
+    assert not (tmp_path / "new").exists()  # no file, no temporary file, not even the directories
+
+
+def test_from_a_copy_with_a_wrong_header_or_a_missing_table(tmp_path: Path) -> None:
+    dist = copy_release(tmp_path)  # CSV and Parquet: the Parquet file is read
+    events = dist / "parquet" / "events.parquet"
+    data = pq.read_table(events)
+    pq.write_table(data.rename_columns([n.replace("date_start", "start") for n in data.column_names]), events)
+    result = run("export", "--from", str(dist), "-f", "csv", "-o", str(tmp_path / "out"))
+    assert (
+        result.code == 1
+        and f"Error: {events}:1: header: missing column(s) date_start; unexpected column(s) start" in result.err
+    )
+    assert run("export", "-f", "csv", "-o", str(tmp_path / "two"), "-t", "quotes", "-q").code == 0
+    result = run("export", "--from", str(tmp_path / "two"), "-f", "jsonl", "-o", str(tmp_path / "out"))
+    assert result.code == 1
+    assert f"{tmp_path / 'two' / 'datapackage.json'}: no CSV or Parquet resource for table 'documents'" in result.err
+    result = run("export", "--from", str(tmp_path / "two"), "-t", "quotes", "-f", "jsonl", "-o", str(tmp_path / "out"))
+    assert result.code == 0 and (tmp_path / "out" / "quotes.jsonl").read_bytes().count(b"\n") == len(
+        release_rows("quotes")
+    )
+
+
+@pytest.mark.parametrize("batch_rows", [1, 7, 250, 1000])
+def test_streamed_parquet_has_the_bytes_of_the_whole_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
+    """Row groups gathered from batches of any size are those ``write_table`` cuts from the whole table."""
+    monkeypatch.setattr(tableio, "ROW_GROUP_ROWS", 100)
+    data = pq.read_table(release() / "parquet" / "event_participants.parquet")
+    assert data.num_rows > 100  # more than one row group
+    for rows, name in ((data.num_rows, "all"), (0, "empty")):
+        part = data.slice(0, rows)
+        tableio.write_parquet(tmp_path / name, part.schema, part.to_batches(max_chunksize=batch_rows))
+        assert (tmp_path / name).read_bytes() == tableio.parquet_bytes(part)
+        assert pq.ParquetFile(tmp_path / name).metadata.num_row_groups == max(1, -(-rows // 100))

@@ -92,8 +92,34 @@ def parse_column(spec: Field, column: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 def cast_batch(table: Table, batch: pa.RecordBatch | pa.Table) -> pa.Table:
     """The typed form of a batch of text cells (call after the checks found no problem)."""
-    columns = [parse_column(f, _as_array(batch.column(f.name)))[0] for f in table.fields]
-    return pa.Table.from_arrays(columns, schema=table.arrow_schema())
+    return pa.Table.from_batches([typed_batch(table, batch)[0]])
+
+
+def typed_batch(
+    table: Table, batch: pa.RecordBatch | pa.Table, offset: int = 0
+) -> tuple[pa.RecordBatch, list[Problem]]:
+    """The typed form of a batch of text cells, and the cells that cannot take their type: those
+    that do not parse, and missing values of required (non-nullable) fields. The other checks
+    (constraints, keys, spans) are left to ``TableChecker``."""
+    columns, problems = [], []
+    for spec in table.fields:
+        values, _, found = _typed_column(table, spec, _as_array(batch.column(spec.name)), offset)
+        columns.append(values)
+        problems += found
+    return pa.RecordBatch.from_arrays(columns, schema=table.arrow_schema()), sorted(problems)
+
+
+def _typed_column(table: Table, spec: Field, column: pa.Array, offset: int) -> tuple[pa.Array, pa.Array, list[Problem]]:
+    """A text column's typed values, its missing cells, and the problems of cells that cannot take
+    the type: missing though required, or present but unparseable."""
+    missing = _missing(column)
+    rows = _rows(missing) if spec.required else []
+    problems = [Problem(table.name, offset + i, spec.name, "required value is missing") for i in rows]
+    values, bad = parse_column(spec, column)
+    rows = _rows(bad)
+    for i, v in zip(rows, _values(column, rows), strict=True):
+        problems.append(Problem(table.name, offset + i, spec.name, f"{_short(v)} is not {TYPE_WORDS[spec.type]}"))
+    return values, missing, problems
 
 
 def _as_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -149,14 +175,9 @@ class TableChecker:
         return problems
 
     def _check_column(self, spec: Field, column: pa.Array, offset: int, parsed: dict[str, pa.Array]) -> list[Problem]:
-        name, out = self.table.name, []
-        missing = _missing(column)
-        if spec.required:
-            out += [Problem(name, offset + i, spec.name, "required value is missing") for i in _rows(missing)]
-        values, bad = parse_column(spec, column)
+        name = self.table.name
+        values, missing, out = _typed_column(self.table, spec, column, offset)
         parsed[spec.name] = values
-        for i, v in zip(_rows(bad), _values(column, _rows(bad)), strict=True):
-            out.append(Problem(name, offset + i, spec.name, f"{_short(v)} is not {TYPE_WORDS[spec.type]}"))
         if spec.enum is not None:
             outside = pc.and_(pc.invert(missing), pc.invert(pc.is_in(column, value_set=_value_set(spec.enum))))
             rows = _rows(outside)

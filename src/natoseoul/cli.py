@@ -77,16 +77,28 @@ def _user_errors() -> Iterator[None]:
     metavar="NAME",
     help="Export only this table (repeatable; default: all tables).",
 )
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, path_type=Path),
+    help="Package to export: a directory holding datapackage.json, or the descriptor (default: the installed release).",
+)
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not list each file on stderr as it is written.")
-def export(fmt: str, output: Path, tables: tuple[str, ...], force: bool, quiet: bool) -> None:
-    """Export the release tables to CSV, Parquet, JSON, JSON Lines, SQLite or Excel.
+def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None, force: bool, quiet: bool) -> None:
+    """Export the release tables (or those of another package) to CSV, Parquet, JSON, JSON Lines,
+    SQLite or Excel.
 
     csv and parquet come with a datapackage.json describing exactly the files written, so
     `frictionless validate DIR/datapackage.json` works on the export. json writes one array of
     objects per table, jsonl one object per line. sqlite writes natoseoul.sqlite with primary and
     foreign keys and a full-text index (quotes_fts) on quotes.text. xlsx writes natoseoul.xlsx with
     one sheet per table and a "fields" sheet; every text cell is stored as text, never a formula.
+
+    With --from, the tables come from a copy of the package (CSV or Parquet resources, e.g. a
+    previous export), streamed batch by batch: this converts a large CSV package to Parquet in
+    bounded memory. A cell that cannot take its field's type stops the export with FILE:ROW:FIELD;
+    `natoseoul validate` checks everything else.
 
     Each file is written completely or not at all; existing files are kept unless --force.
 
@@ -96,6 +108,7 @@ def export(fmt: str, output: Path, tables: tuple[str, ...], force: bool, quiet: 
       natoseoul export -f parquet -o out --table events --table event_participants
       natoseoul export -f sqlite -o out && sqlite3 out/natoseoul.sqlite "SELECT count(*) FROM quotes"
       natoseoul export -f xlsx -o out --force
+      natoseoul export --from natoseoul-csv -f parquet -o natoseoul-parquet
     """
     from .export import export as run_export
 
@@ -104,7 +117,7 @@ def export(fmt: str, output: Path, tables: tuple[str, ...], force: bool, quiet: 
             click.echo(f"wrote {path}", err=True)
 
     with _user_errors():
-        paths = run_export(fmt, output, tables, force=force, on_written=written)
+        paths = run_export(fmt, output, tables, force=force, on_written=written, source=source)
     click.echo(f"exported {len(paths)} file(s) as {fmt} to {output}")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from ._version import __version__
@@ -31,6 +32,13 @@ METADATA_KEYS = (
 def file_stats(data: bytes) -> dict[str, Any]:
     """``bytes`` and ``hash`` of a file, as the release descriptor records them."""
     return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+
+
+def path_stats(path: Path) -> dict[str, Any]:
+    """``file_stats`` of a file on disk, read in chunks."""
+    with path.open("rb") as f:
+        digest = hashlib.file_digest(f, "sha256")
+    return {"bytes": path.stat().st_size, "hash": "sha256:" + digest.hexdigest()}
 
 
 def _metadata(meta: dict[str, Any]) -> dict[str, Any]:

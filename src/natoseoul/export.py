@@ -1,16 +1,17 @@
-"""Exporting the installed release tables to the formats users' tools read.
+"""Exporting the tables of a package (the installed release by default) to the formats users' tools read.
 
-Every output is rendered in memory first, then all files are written with
-``tableio.write_all_atomic``: a failure leaves no file half-written and no existing file touched.
-Existing files are replaced only with ``force``.
+Every file is written under a temporary name beside its target and renamed into place only when all
+are complete (``tableio.Staging``): a failure leaves no file half-written and no existing file
+touched. Existing files are replaced only with ``force``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -18,9 +19,11 @@ from . import descriptor, names, tableio
 from .errors import DataError
 from .formats import EXPORT_FORMATS
 from .loading import check_name, load
-from .release import metadata
+from .packagefiles import open_package
+from .packagetables import TableFile, table_files
 from .schema import TABLES
 from .sqlite import sqlite_bytes
+from .tableio import Staging
 from .xlsx import Sheet, xlsx_bytes
 
 FORMATS = EXPORT_FORMATS
@@ -92,33 +95,52 @@ def _field_rows() -> list[list[str | bool | None]]:
     return rows
 
 
-def render(fmt: str, names: Sequence[str]) -> dict[str, bytes]:
-    """The files of an export, keyed by their names inside the output directory."""
-    check_format(fmt)
-    tables = {name: typed_table(name) for name in names}
-    files: dict[str, bytes] = {}
+def output_names(fmt: str, names: Sequence[str]) -> list[str]:
+    """The files an export of these tables writes, relative to the output directory."""
     if fmt in ("csv", "parquet"):
-        write = tableio.csv_bytes if fmt == "csv" else tableio.parquet_bytes
-        files = {f"{name}.{fmt}": write(data) for name, data in tables.items()}
-        stats = {name: descriptor.file_stats(files[f"{name}.{fmt}"]) for name in tables}
-        files["datapackage.json"] = descriptor.dumps(descriptor.export_descriptor(metadata(), fmt, stats))
-    elif fmt == "json":
-        files = {f"{n}.json": _json_array(json_records(d)) for n, d in tables.items()}
-    elif fmt == "jsonl":
-        files = {f"{n}.jsonl": "".join(r + "\n" for r in json_records(d)).encode("utf-8") for n, d in tables.items()}
+        return [f"{name}.{fmt}" for name in names] + ["datapackage.json"]
+    if fmt in ("json", "jsonl"):
+        return [f"{name}.{fmt}" for name in names]
+    return [f"natoseoul.{fmt}"]
+
+
+def _write(fmt: str, inputs: Mapping[str, TableFile], meta: dict[str, Any], output: Path, staging: Staging) -> None:
+    """Write every file of the export into ``staging``: csv, parquet, json and jsonl stream batch by
+    batch (memory bounded by a batch, or a Parquet row group); sqlite and xlsx hold the tables whole."""
+    if fmt in ("csv", "parquet"):
+        stream = tableio.write_csv if fmt == "csv" else tableio.write_parquet
+        stats = {}
+        for name, source in inputs.items():
+            path = staging.new(output / f"{name}.{fmt}")
+            stream(path, source.table.arrow_schema(), source.batches())
+            stats[name] = descriptor.path_stats(path)
+        staging.write(output / "datapackage.json", descriptor.dumps(descriptor.export_descriptor(meta, fmt, stats)))
+    elif fmt in ("json", "jsonl"):
+        for name, source in inputs.items():
+            _write_json(staging.new(output / f"{name}.{fmt}"), source.batches(), lines=fmt == "jsonl")
     elif fmt == "sqlite":
-        files = {"natoseoul.sqlite": sqlite_bytes(tables)}
+        staging.write(output / "natoseoul.sqlite", sqlite_bytes({n: s.read_all() for n, s in inputs.items()}))
     elif fmt == "xlsx":
-        sheets = [Sheet(n, TABLES[n].field_names, zip(*(c.to_pylist() for c in d.columns), strict=True))
-                  for n, d in tables.items()]  # fmt: skip
-        sheets.append(Sheet(WORKBOOK_FIELDS_SHEET, FIELD_COLUMNS, [r for r in _field_rows() if r[0] in tables]))
-        files = {"natoseoul.xlsx": xlsx_bytes(sheets)}
-    return files
+        sheets = []
+        for name, source in inputs.items():
+            data = source.read_all()
+            sheets.append(
+                Sheet(name, TABLES[name].field_names, zip(*(c.to_pylist() for c in data.columns), strict=True))
+            )
+        sheets.append(Sheet(WORKBOOK_FIELDS_SHEET, FIELD_COLUMNS, [r for r in _field_rows() if r[0] in inputs]))
+        staging.write(output / "natoseoul.xlsx", xlsx_bytes(sheets))
 
 
-def _json_array(records: list[str]) -> bytes:
-    body = ",\n".join("  " + r for r in records)
-    return (f"[\n{body}\n]\n" if records else "[]\n").encode("utf-8")
+def _write_json(path: Path, batches: Iterable[pa.RecordBatch], lines: bool) -> None:
+    """One JSON object per row: a line each (JSON Lines), or the items of one indented array."""
+    count = 0
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write("" if lines else "[")
+        for batch in batches:
+            for record in json_records(batch):
+                out.write(record + "\n" if lines else ("\n  " if count == 0 else ",\n  ") + record)
+                count += 1
+        out.write("" if lines else "]\n" if count == 0 else "\n]\n")
 
 
 def export(
@@ -127,21 +149,27 @@ def export(
     tables: Iterable[str] = (),
     force: bool = False,
     on_written: Callable[[Path], None] | None = None,
+    source: Path | None = None,
 ) -> list[Path]:
-    """Write the chosen tables (all by default) of the installed release to ``output`` in ``fmt``;
-    returns the paths written. Refuses to replace existing files unless ``force``."""
+    """Write the chosen tables (all by default) of a package to ``output`` in ``fmt``; returns the
+    paths written. The package is ``source`` (a folder holding ``datapackage.json``, or the
+    descriptor), by default the installed release. Refuses to replace existing files unless ``force``;
+    writes every file completely or none at all."""
     fmt = check_format(fmt)
     names = table_names(tables)
+    package = open_package(source)
+    inputs = table_files(package, names)
     if output.exists() and not output.is_dir():
         raise DataError(f"{output}: exists and is not a directory")
-    files = {output / rel: data for rel, data in render(fmt, names).items()}
-    existing = [p for p in files if p.exists() or p.is_symlink()]
+    paths = [output / rel for rel in output_names(fmt, names)]
+    existing = [p for p in paths if p.exists() or p.is_symlink()]
     if existing and not force:
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
         raise DataError(f"{existing[0]}: already exists{more}; use --force to overwrite")
     try:
-        tableio.write_all_atomic(files, on_written)
+        with Staging(on_written) as staging:
+            _write(fmt, inputs, package.descriptor, output, staging)
     except OSError as exc:
         where = exc.filename or output
         raise DataError(f"{where}: cannot write: {exc.strerror or exc}") from None
-    return list(files)
+    return paths

@@ -1,4 +1,5 @@
-"""Reading and writing table files: CSV as text batches, Parquet from the explicit Arrow schema.
+"""Reading and writing table files: CSV and Parquet read as text batches, written from the explicit
+Arrow schema, whole or streamed batch by batch.
 
 Writers produce bytes deterministically (same rows, same bytes) and files appear atomically
 (written to a temporary file beside the target, then ``os.replace``).
@@ -6,11 +7,13 @@ Writers produce bytes deterministically (same rows, same bytes) and files appear
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from types import TracebackType
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -28,8 +31,9 @@ PARQUET_OPTIONS: dict[str, object] = {
     "write_statistics": True,
     "data_page_version": "1.0",
     "store_schema": True,
-    "row_group_size": 1 << 17,
 }
+ROW_GROUP_ROWS = 1 << 17
+PARQUET_BATCH_ROWS = 1 << 16  # rows per batch when a Parquet file is read back as text
 
 
 def csv_bytes(data: pa.Table) -> bytes:
@@ -45,8 +49,34 @@ def parquet_bytes(data: pa.Table) -> bytes:
     sink = io.BytesIO()
     import pyarrow.parquet as pq  # here, not on import: the CSV-only commands do without it
 
-    pq.write_table(data, sink, **PARQUET_OPTIONS)
+    pq.write_table(data, sink, row_group_size=ROW_GROUP_ROWS, **PARQUET_OPTIONS)
     return sink.getvalue()
+
+
+def write_csv(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> None:
+    """Stream batches into a CSV file, byte for byte what ``csv_bytes`` gives for the whole table."""
+    options = pacsv.WriteOptions(include_header=True, quoting_style="needed", eol="\n")
+    with pacsv.CSVWriter(path, schema, write_options=options) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
+
+
+def write_parquet(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> None:
+    """Stream batches into a Parquet file, gathering them into row groups of ``ROW_GROUP_ROWS`` rows
+    (the same row groups, so the same bytes, as ``parquet_bytes`` of the whole table); at most one
+    row group is held in memory."""
+    import pyarrow.parquet as pq
+
+    pending = pa.Table.from_batches([], schema)
+    groups = 0
+    with pq.ParquetWriter(path, schema, **PARQUET_OPTIONS) as writer:
+        for batch in batches:
+            pending = pa.concat_tables([pending, pa.Table.from_batches([batch], schema)])
+            while pending.num_rows >= ROW_GROUP_ROWS:
+                writer.write_table(pending.slice(0, ROW_GROUP_ROWS), row_group_size=ROW_GROUP_ROWS)
+                pending, groups = pending.slice(ROW_GROUP_ROWS), groups + 1
+        if pending.num_rows or not groups:  # write_table writes one (empty) row group for an empty table
+            writer.write_table(pending, row_group_size=ROW_GROUP_ROWS)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -54,20 +84,70 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_all_atomic({path: data})
 
 
-def _stage(path: Path, data: bytes) -> str:
-    """Write ``data`` to a temp file beside ``path`` (fsynced, with the usual file mode) and return its name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def write_all_atomic(files: Mapping[Path, bytes], on_written: Callable[[Path], None] | None = None) -> None:
+    """Write several files so that a failure leaves none of them touched."""
+    with Staging(on_written) as staging:
+        for path, data in files.items():
+            staging.write(path, data)
+
+
+class Staging:
+    """Files written under temporary names beside their targets, then renamed into place together.
+
+    Used as ``with Staging() as staging:``; ``staging.new(target)`` gives a temporary path to write
+    (or stream) into. Only when the block ends without error is every file fsynced and renamed to
+    its target; on an error every staged file is removed, and every directory made for them, and no
+    target has been touched.
+    """
+
+    def __init__(self, on_written: Callable[[Path], None] | None = None) -> None:
+        self.on_written = on_written
+        self.staged: list[tuple[Path, Path]] = []
+        self.made: list[Path] = []  # directories created here, outermost first
+
+    def new(self, target: Path) -> Path:
+        missing = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.made += reversed(missing)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        self.staged.append((Path(tmp), target))
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; published files are readable
+        os.close(fd)
+        return Path(tmp)
+
+    def write(self, target: Path, data: bytes) -> None:
+        self.new(target).write_bytes(data)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        done = False
+        try:
+            if kind is None:
+                for tmp, _ in self.staged:
+                    _fsync(tmp)
+                while self.staged:
+                    tmp, target = self.staged[0]
+                    os.replace(tmp, target)
+                    self.staged.pop(0)
+                    if self.on_written is not None:
+                        self.on_written(target)
+                done = True
+        finally:
+            for tmp, _ in self.staged:
+                tmp.unlink(missing_ok=True)
+            for directory in [] if done else reversed(self.made):  # only empty ones go
+                with contextlib.suppress(OSError):
+                    directory.rmdir()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fchmod(f.fileno(), 0o666 & ~_umask())  # mkstemp creates 0600; published files are readable
-            os.fsync(f.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:
@@ -109,9 +189,13 @@ def csv_batches(
                 return
             except (pa.ArrowInvalid, OSError) as exc:
                 raise DataError(f"{path}: cannot read as CSV: {_arrow_message(exc)}") from None
-            yield batch.cast(pa.schema([pa.field(n, pa.string()) for n in batch.schema.names]))
+            yield _as_text(batch)
 
     return header, batches()
+
+
+def _as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
+    return batch.cast(pa.schema([pa.field(n, pa.string()) for n in batch.schema.names]))
 
 
 def _arrow_message(exc: BaseException) -> str:
@@ -121,19 +205,23 @@ def _arrow_message(exc: BaseException) -> str:
     return first
 
 
-def write_all_atomic(files: Mapping[Path, bytes], on_written: Callable[[Path], None] | None = None) -> None:
-    """Write several files so that a failure leaves none of them touched: every file is first staged
-    (temp file beside its target, fsync), and only when all are staged are they renamed into place."""
-    staged: list[tuple[str, Path]] = []
+def parquet_text_batches(path: Path, table: Table) -> tuple[list[str], Iterator[pa.RecordBatch]]:
+    """A Parquet file as text cells, like ``tableio.csv_batches``, so one set of checks serves both."""
+    import pyarrow.parquet as pq  # here, not on import: validating CSV does without it
+
     try:
-        for path, data in files.items():
-            staged.append((_stage(path, data), path))
-        while staged:
-            tmp, path = staged[0]
-            os.replace(tmp, path)
-            staged.pop(0)
-            if on_written is not None:
-                on_written(path)
-    finally:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(f"{path}: cannot read as Parquet: {_arrow_message(exc)}") from None
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        try:
+            for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                yield _as_text(batch)
+        except (pa.ArrowException, OSError) as exc:
+            raise DataError(f"{path}: cannot read as Parquet: {_arrow_message(exc)}") from None
+
+    return parquet.schema_arrow.names, batches()
+
+
+TEXT_READERS = {"csv": csv_batches, "parquet": parquet_text_batches}

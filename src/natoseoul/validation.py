@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import tableio
 from .checks import Problem, TableChecker, check_references
@@ -24,7 +22,6 @@ from .errors import DataError
 from .packagefiles import DESCRIPTOR, Package, open_package, resource_paths, resource_table
 from .schema import TABLES, Table
 
-PARQUET_BATCH_ROWS = 1 << 16
 WORKERS = min(4, os.cpu_count() or 1)
 HEADER_ROW = 1  # data row i (0-based) is reported as row i + 2
 
@@ -57,26 +54,6 @@ class Report:
         return not self.issues
 
 
-def _parquet_batches(path: Path, table: Table) -> tuple[list[str], Iterator[pa.RecordBatch]]:
-    """A Parquet file as text cells, like ``tableio.csv_batches``, so one set of checks serves both."""
-    import pyarrow.parquet as pq  # here, not on import: validating CSV does without it
-
-    try:
-        parquet = pq.ParquetFile(path)
-    except (pa.ArrowException, OSError) as exc:
-        raise DataError(f"{path}: cannot read as Parquet: {_first_line(exc)}") from None
-
-    def batches() -> Iterator[pa.RecordBatch]:
-        try:
-            for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-                columns = [pc.cast(c, pa.string()) for c in batch.columns]
-                yield pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
-        except (pa.ArrowException, OSError) as exc:
-            raise DataError(f"{path}: cannot read as Parquet: {_first_line(exc)}") from None
-
-    return parquet.schema_arrow.names, batches()
-
-
 def _parquet_types(path: Path, table: Table) -> list[Problem]:
     """Columns stored with another Arrow type than the schema's (their cells are still checked as text)."""
     import pyarrow.parquet as pq
@@ -89,14 +66,6 @@ def _parquet_types(path: Path, table: Table) -> list[Problem]:
             actual = stored.field(index).type
             out.append(Problem(table.name, None, spec.name, f"stored as {actual}, expected {spec.arrow_type}"))
     return out
-
-
-READERS = {"csv": tableio.csv_batches, "parquet": _parquet_batches}
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class _Validator:
@@ -123,7 +92,7 @@ class _Validator:
             name = resource.get("name")
             if table is None:
                 problem = f"resource {name!r} is not a table of this package (expected one of: {', '.join(TABLES)})"
-            elif fmt not in READERS:
+            elif fmt not in tableio.TEXT_READERS:
                 problem = f"resource {name!r} has format {fmt!r}; expected csv or parquet"
             elif len(paths) != 1:
                 problem = f"resource {name!r} must have exactly one path"
@@ -175,7 +144,7 @@ class _Validator:
         checker = TableChecker(table, self.seeds)
         documents: list[list[str | None]] = []
         try:
-            header, batches = READERS[fmt](path, table)
+            header, batches = tableio.TEXT_READERS[fmt](path, table)
             problems = checker.check_header(header)
             if problems:
                 self.add(shown, problems)
