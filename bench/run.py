@@ -14,9 +14,9 @@ Then, each step in a fresh subprocess (wall time; peak RSS of that child from ``
   (frictionless is skipped above ``--skip-frictionless-above`` rows: it is reported as null, never
   extrapolated); then a corrupted copy with planted errors that both must find, compared as sets of
   (table, row, kind, field);
-* CSV -> Parquet: the library's path (``tableio.csv_batches`` text batches, ``checks.cast_batch`` to
-  the schema's types, ``tableio.parquet_bytes``, ``tableio.write_atomic``) vs ``pyarrow.csv.read_csv``
-  with the same column types + ``pyarrow.parquet.write_table`` with the same Parquet options;
+* CSV -> Parquet: ``natoseoul export --from PKG --format parquet`` vs ``pyarrow.csv.read_csv`` with
+  the same column types + ``pyarrow.parquet.write_table`` with the same Parquet options, and a check
+  that both wrote the same tables;
 * ``import natoseoul; natoseoul.load("quotes")`` (pointed at the synthetic file) vs
   ``pyarrow.parquet.read_table`` of the same file, ``--load-repeat`` times each, interleaved; medians.
 
@@ -455,19 +455,14 @@ def worker(kind: str, source: Path, output: Path) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(source), str(output)]
 
 
-def export_ours(source: Path, output: Path) -> None:
-    """The library's CSV -> Parquet path: validation-grade text batches, typed cast, Parquet bytes."""
-    from natoseoul.checks import cast_batch
-
-    for name, spec in TABLES.items():
-        header, batches = tableio.csv_batches(source / f"{name}.csv", spec)
-        assert header == spec.field_names, header
-        data = pa.concat_tables(cast_batch(spec, batch) for batch in batches)
-        tableio.write_atomic(output / f"{name}.parquet", tableio.parquet_bytes(data))
+def export_ours(source: Path, output: Path) -> list[str]:
+    return [sys.executable, "-m", "natoseoul", "export", "--from", str(source), "-f", "parquet", "-o", str(output),
+            "--force", "--quiet"]  # fmt: skip
 
 
 def export_pyarrow(source: Path, output: Path) -> None:
-    """Bare pyarrow: read_csv with the schema's column types, write_table with the same Parquet options."""
+    """Bare pyarrow: read_csv with the schema's column types (empty cells null, as in the package),
+    write_table with the same Parquet options."""
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
@@ -478,10 +473,24 @@ def export_pyarrow(source: Path, output: Path) -> None:
             source / f"{name}.csv",
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict(zip(arrow.names, arrow.types, strict=True)), quoted_strings_can_be_null=False
+                column_types=dict(zip(arrow.names, arrow.types, strict=True)),
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
             ),
         )
-        pq.write_table(data, output / f"{name}.parquet", **tableio.PARQUET_OPTIONS)  # type: ignore[arg-type]
+        pq.write_table(
+            data, output / f"{name}.parquet", row_group_size=tableio.ROW_GROUP_ROWS, **tableio.PARQUET_OPTIONS
+        )
+
+
+def same_tables(left: Path, right: Path) -> bool:
+    """Whether two directories of Parquet files hold the same tables (values and types)."""
+    import pyarrow.parquet as pq
+
+    return all(
+        pq.read_table(left / f"{n}.parquet").equals(pq.read_table(right / f"{n}.parquet").cast(spec.arrow_schema()))
+        for n, spec in TABLES.items()
+    )
 
 
 LOAD_OURS = (
@@ -507,8 +516,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", nargs=3, metavar=("KIND", "SOURCE", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        kind, source, output = args.worker
-        (export_ours if kind == "ours" else export_pyarrow)(Path(source), Path(output))
+        _, source, output = args.worker
+        export_pyarrow(Path(source), Path(output))
         return 0
 
     work = Path(tempfile.mkdtemp(prefix="natoseoul-bench-")) if args.keep is None else args.keep
@@ -532,7 +541,7 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
     seconds["validate"], rss_validate = timed(ours_validate(package), args.repeat)
     with_frictionless = args.rows <= args.skip_frictionless_above
     if with_frictionless:
-        seconds["frictionless"] = run(frictionless_validate(package))[0]
+        seconds["frictionless"] = timed(frictionless_validate(package), args.repeat)[0]
     else:
         seconds["frictionless"] = None
     print(f"validate: natoseoul {seconds['validate']:.2f}s; frictionless {_fmt(seconds['frictionless'])}")
@@ -561,13 +570,15 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
     for m in mismatches:
         print("  ", *m)
 
-    out_ours, out_pa = work / "parquet-ours", work / "parquet-pyarrow"
-    seconds["export"], rss_export = timed(worker("ours", package, out_ours), args.repeat)
-    seconds["pyarrow_export"], _ = timed(worker("pyarrow", package, out_pa), args.repeat)
-    print(f"csv->parquet: natoseoul {seconds['export']:.2f}s; pyarrow {seconds['pyarrow_export']:.2f}s")
+    parquet_ours, parquet_pa = work / "parquet-ours", work / "parquet-pyarrow"
+    seconds["export"], rss_export = timed(export_ours(package, parquet_ours), args.repeat)
+    seconds["pyarrow_export"], _ = timed(worker("pyarrow", package, parquet_pa), args.repeat)
+    same = same_tables(parquet_ours, parquet_pa)
+    print(f"csv->parquet: natoseoul {seconds['export']:.2f}s; pyarrow {seconds['pyarrow_export']:.2f}s; "
+          f"{'same tables' if same else 'TABLES DIFFER'}")  # fmt: skip
 
-    load_ours = [sys.executable, "-c", LOAD_OURS.format(d=str(out_ours))]
-    load_pa = [sys.executable, "-c", LOAD_PYARROW.format(f=str(out_ours / "quotes.parquet"))]
+    load_ours = [sys.executable, "-c", LOAD_OURS.format(d=str(parquet_ours))]
+    load_pa = [sys.executable, "-c", LOAD_PYARROW.format(f=str(parquet_ours / "quotes.parquet"))]
     times: dict[str, list[float]] = {"ours": [], "pyarrow": []}
     for _ in range(args.load_repeat):  # interleaved, so noise hits both alike
         times["ours"].append(run(load_ours)[0])
@@ -576,12 +587,12 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
     print(f"load quotes ({tables['quotes'].num_rows} rows), fresh process: natoseoul {seconds['load']:.3f}s; "
           f"pyarrow {seconds['pyarrow_load']:.3f}s")  # fmt: skip
 
-    fl = seconds["frictionless"]
     result = {
         "rows": rows,
-        "validate_vs_frictionless": fl / seconds["validate"] if fl is not None else None,
-        "export_vs_pyarrow": seconds["export"] / seconds["pyarrow_export"],
-        "load_vs_pyarrow": seconds["load"] / seconds["pyarrow_load"],
+        "validate_vs_frictionless": _ratio(seconds["frictionless"], seconds["validate"]),
+        "export_vs_pyarrow": _ratio(seconds["export"], seconds["pyarrow_export"]),
+        "export_same_tables": same,
+        "load_vs_pyarrow": _ratio(seconds["load"], seconds["pyarrow_load"]),
         "peak_rss_mb": {"validate": rss_validate, "export": rss_export},
         "seconds": seconds,
         "planted_errors": {
@@ -598,7 +609,11 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
     print(json.dumps({k: v for k, v in result.items() if k not in ("seconds", "planted_errors")}, indent=1))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
-    return 0 if agree else 1
+    return 0 if agree and same else 1
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    return numerator / denominator if numerator is not None and denominator else None
 
 
 def _fmt(value: float | None) -> str:

@@ -23,6 +23,7 @@ def test_benchmark_writes_its_json_and_both_validators_agree(tmp_path: Path) -> 
     assert result["rows"] >= 1000
     for key in ("validate_vs_frictionless", "export_vs_pyarrow", "load_vs_pyarrow"):
         assert isinstance(result[key], float) and result[key] > 0, key
+    assert result["export_same_tables"] is True
     assert set(result["peak_rss_mb"]) == {"validate", "export"}
     assert all(v > 0 for v in result["peak_rss_mb"].values())
     for step in ("validate", "frictionless", "export", "pyarrow_export", "load", "pyarrow_load"):

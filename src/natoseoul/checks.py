@@ -9,6 +9,7 @@ is about to publish with exactly this code, and ``natoseoul validate`` checks a 
 from __future__ import annotations
 
 import functools
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -131,12 +132,17 @@ TYPE_WORDS = {"integer": "an integer", "date": "a date (YYYY-MM-DD)", "boolean":
 
 @dataclass
 class TableChecker:
-    """Checks one table fed as batches of text cells; keeps only what the table-wide checks need."""
+    """Checks one table fed as batches of text cells; keeps only what the table-wide checks need.
+
+    With ``collect_spans``, each evidence span is kept as four numbers (row, start, end, and the
+    hash of its text), grouped by document, for ``check_spans`` to compare with the seed texts read
+    one at a time at the end: neither the texts of the table nor all the seeds are ever held."""
 
     table: Table
-    seeds: Mapping[str, str] | None = None
+    collect_spans: bool = False
     rows_seen: int = 0
     keys: dict[str, list[pa.Array]] = field(default_factory=dict)
+    spans: dict[str, array[int]] = field(default_factory=dict)  # document id -> row, start, end, hash, ...
 
     def kept_columns(self) -> set[str]:
         kept = set(self.table.primary_key) | {f.name for f in self.table.fields if f.unique}
@@ -203,25 +209,32 @@ class TableChecker:
         starts, ends = parsed["char_start"], parsed["char_end"]
         rows = _rows(pc.less_equal(ends, starts))
         out += [Problem(name, offset + i, "char_end", "char_end must be greater than char_start") for i in rows]
-        if self.seeds is None:
+        if not self.collect_spans:
             return out
         columns = zip(
             _as_array(batch.column("document_id")).to_pylist(), starts.to_pylist(), ends.to_pylist(),
             _as_array(batch.column(text_field)).to_pylist(), strict=True,
         )  # fmt: skip
         for i, (doc, start, end, text) in enumerate(columns):
-            seed = self.seeds.get(doc) if doc else None
-            if seed is None or start is None or end is None or text is None:
-                continue  # a missing cell or unknown document is reported by the other checks
+            if doc and start is not None and end is not None and text is not None:  # else reported elsewhere
+                kept = self.spans.get(doc)
+                if kept is None:
+                    kept = self.spans[doc] = array("q")
+                kept.extend((offset + i, start, end, hash(text)))
+        return out
+
+    def check_spans(self, doc: str, seed: str) -> list[Problem]:
+        """Compare the spans kept for document ``doc`` with its text."""
+        name, text_field = self.table.name, self.table.span_text_field
+        out: list[Problem] = []
+        kept = self.spans.get(doc, array("q"))
+        for k in range(0, len(kept), 4):
+            row, start, end, digest = kept[k : k + 4]
             if end > len(seed):
-                out.append(
-                    Problem(name, offset + i, "char_end", f"{end} is past the end of {doc} ({len(seed)} characters)")
-                )
-            elif seed[start:end] != text:
+                out.append(Problem(name, row, "char_end", f"{end} is past the end of {doc} ({len(seed)} characters)"))
+            elif hash(seed[start:end]) != digest:  # equal texts hash equal; others collide with odds 2**-64
                 found = _short(seed[start:end])
-                out.append(
-                    Problem(name, offset + i, text_field, f"does not match {doc}[{start}:{end}], which is {found}")
-                )
+                out.append(Problem(name, row, text_field, f"does not match {doc}[{start}:{end}], which is {found}"))
         return out
 
     def key_column(self, name: str) -> pa.Array:
@@ -276,6 +289,12 @@ def check_references(checkers: Mapping[str, TableChecker]) -> list[Problem]:
     return out
 
 
+def check_spans(checkers: Mapping[str, TableChecker], seeds: Iterable[tuple[str, str]]) -> list[Problem]:
+    """The evidence spans the checkers kept, against the seed texts given as (document id, text)
+    pairs: one text at a time, so that only one needs to be in memory."""
+    return [p for doc, seed in seeds for checker in checkers.values() for p in checker.check_spans(doc, seed)]
+
+
 def check_tables(
     tables: Mapping[str, Iterable[pa.RecordBatch | pa.Table]], seeds: Mapping[str, str] | None
 ) -> list[Problem]:
@@ -283,9 +302,11 @@ def check_tables(
     checkers: dict[str, TableChecker] = {}
     problems: list[Problem] = []
     for name, batches in tables.items():
-        checker = checkers[name] = TableChecker(TABLES[name], seeds)
+        checker = checkers[name] = TableChecker(TABLES[name], collect_spans=seeds is not None)
         for batch in batches:
             problems += checker.feed(batch)
         problems += checker.finish()
     problems += check_references(checkers)
+    if seeds is not None:
+        problems += check_spans(checkers, seeds.items())
     return sorted(problems, key=lambda p: (p.table, -1 if p.row is None else p.row, p.field or "", p.message))

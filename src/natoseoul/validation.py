@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -17,7 +18,7 @@ from pathlib import Path, PurePosixPath
 import pyarrow as pa
 
 from . import tableio
-from .checks import Problem, TableChecker, check_references
+from .checks import Problem, TableChecker, check_references, check_spans
 from .errors import DataError
 from .packagefiles import DESCRIPTOR, Package, open_package, resource_paths, resource_table
 from .schema import TABLES, Table
@@ -74,8 +75,10 @@ class _Validator:
     def __init__(self, package: Package) -> None:
         self.package = package
         self.report = Report()
-        self.seeds: dict[str, str] | None = None
-        self.seeds_looked_for = False
+        base = package.base
+        self.seeds_root = next((r for r in (base, base.parent) if (r / "seeds").is_dir()), None)
+        self.documents: tuple[str, list[list[str | None]]] | None = None  # the first documents file read
+        self.seed_problems_reported = False
         self.order: dict[str, int] = {}
 
     def add(self, file: str, problems: list[Problem]) -> None:
@@ -112,9 +115,9 @@ class _Validator:
         return file
 
     def check_group(self, fmt: str, entries: list[tuple[str, str]]) -> None:
-        """Check the files of one format, then the foreign keys between them. The documents table
-        goes first (its seed texts serve the span checks); the others run in parallel threads, as
-        the Arrow reading and compute kernels release the GIL."""
+        """Check the files of one format, then the foreign keys between them and the evidence spans.
+        The documents table goes first (it names the seed texts); the others run in parallel
+        threads, as the Arrow reading and compute kernels release the GIL."""
         jobs: dict[str, tuple[Path, str]] = {}
         for table, rel in entries:
             shown = self.rank(self.package.show(rel))
@@ -133,7 +136,11 @@ class _Validator:
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             results += pool.map(check, [t for t in jobs if t != "documents"])
         checkers = {table: checker for table, checker in results if checker is not None}
-        for p in check_references(checkers):
+        problems = check_references(checkers)
+        if self.seeds_root is not None and self.documents is not None:
+            problems += check_spans(checkers, self.seed_texts(self.seeds_root, *self.documents))
+            self.report.seeds = self.seeds_root / "seeds"
+        for p in problems:
             self.add(jobs[p.table][1], [p])
 
     def check_file(self, table: Table, fmt: str, path: Path, shown: str) -> TableChecker | None:
@@ -141,7 +148,7 @@ class _Validator:
         if not path.is_file():
             self.report.issues.append(Issue(shown, None, None, "file is missing"))
             return None
-        checker = TableChecker(table, self.seeds)
+        checker = TableChecker(table, collect_spans=self.seeds_root is not None)
         documents: list[list[str | None]] = []
         try:
             header, batches = tableio.TEXT_READERS[fmt](path, table)
@@ -162,30 +169,23 @@ class _Validator:
             return None
         finally:
             self.report.rows[shown] = checker.rows_seen
-        if table.name == "documents" and not self.seeds_looked_for:
-            self.load_seeds(documents, shown)
+        if table.name == "documents" and self.documents is None:
+            self.documents = (shown, documents)
         return checker
 
-    def load_seeds(self, documents: list[list[str | None]], shown: str) -> None:
-        """Read the seed texts the documents table names, from ``seeds/`` in or beside the package."""
-        self.seeds_looked_for = True
-        base = self.package.base
-        root = next((r for r in (base, base.parent) if (r / "seeds").is_dir()), None)
-        if root is None:
-            return
-        self.report.seeds = root / "seeds"
-        seeds: dict[str, str] = {}
+    def seed_texts(self, root: Path, shown: str, documents: list[list[str | None]]) -> Iterator[tuple[str, str]]:
+        """The seed texts the documents table names (in ``root/seeds/``), read one at a time; a seed
+        file that is missing or differs from its documents row is reported (once) and skipped."""
         for i, (doc, rel, sha256, count) in enumerate(documents):
             parts = PurePosixPath(rel or "").parts
             if not doc or len(parts) != 2 or parts[0] != "seeds" or parts[1] in ("..", "."):
                 continue  # a missing or malformed path is reported by the pattern check
-            file = root / rel  # type: ignore[operator]
-            issue = _seed_problem(file, sha256, count)
-            if isinstance(issue, tuple):
-                self.report.issues.append(Issue(shown, i + 2, issue[0], issue[1]))
-            else:
-                seeds[doc] = issue
-        self.seeds = seeds
+            found = _seed_problem(root / rel, sha256, count)  # type: ignore[operator]
+            if isinstance(found, str):
+                yield doc, found
+            elif not self.seed_problems_reported:
+                self.report.issues.append(Issue(shown, i + 2, found[0], found[1]))
+        self.seed_problems_reported = True
 
 
 def _seed_problem(file: Path, sha256: str | None, count: str | None) -> tuple[str, str] | str:
