@@ -8,12 +8,14 @@ consistent, so every foreign key resolves, and synthetic seed documents are writ
 that every evidence span verifies: ``natoseoul validate`` does the same work as on the real data.
 Strings are realistic (English and Hangul, commas, quotation marks, line breaks, long quotes).
 
-Then, each step in a fresh subprocess (wall time; peak RSS of that child from ``os.wait4``):
+Then, each step in a fresh subprocess, started by a small launcher process (wall time; the child's
+peak RSS from ``os.wait4``, which would otherwise include this process's own, see ``LAUNCHER``):
 
 * ``natoseoul validate PKG`` vs ``frictionless validate PKG/datapackage.json`` on the same package
   (frictionless is skipped above ``--skip-frictionless-above`` rows: it is reported as null, never
-  extrapolated); then a corrupted copy with planted errors that both must find, compared as sets of
-  (table, row, kind, field);
+  extrapolated); both also on the smallest package (about 200 rows), whose time is each validator's
+  fixed cost, so that ``validate_work_vs_frictionless`` compares the checking work alone; then a
+  corrupted copy with planted errors that both must find, compared as sets of (table, row, kind, field);
 * CSV -> Parquet: ``natoseoul export --from PKG --format parquet`` vs ``pyarrow.csv.read_csv`` with
   the same column types + ``pyarrow.parquet.write_table`` with the same Parquet options, and a check
   that both wrote the same tables;
@@ -419,22 +421,32 @@ def frictionless_found(output: str) -> set[Key]:
 # --- measuring -----------------------------------------------------------------------------------
 
 
+# Runs a command and writes "seconds peak-RSS-KB exit-status" to the file named first. Peak RSS comes
+# from the child's rusage, which Linux carries over fork and exec: a child forked from this process
+# (which holds the generated tables, hundreds of MB at 1M rows) would report at least this process's
+# RSS. This launcher is small, so what its child reports is the child's own peak.
+LAUNCHER = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+seconds = time.perf_counter() - started
+with open(sys.argv[1], "w") as f:
+    f.write(f"{seconds} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
 def run(cmd: list[str], check: bool = True) -> tuple[float, float, int, str]:
     """Run a child; returns (seconds, peak RSS of that child in MB, exit status, stdout)."""
-    with tempfile.TemporaryFile() as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE if check else subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-        proc.returncode = code = os.waitstatus_to_exitcode(status)
-        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-        if proc.stderr:
-            proc.stderr.close()
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as measured:
+        launcher = [sys.executable, "-c", LAUNCHER, measured.name, *cmd]
+        err = subprocess.run(launcher, stdout=out, stderr=subprocess.PIPE if check else subprocess.DEVNULL).stderr
+        seconds, rss_kb, code = measured.read().split()
         out.seek(0)
         stdout = out.read().decode("utf-8", "replace")
-    if check and code != 0:
-        raise SystemExit(f"benchmark step failed ({code}): {' '.join(cmd)}\n{err[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, code, stdout
+    if check and int(code) != 0:
+        raise SystemExit(f"benchmark step failed ({code}): {' '.join(cmd)}\n{(err or b'').decode()[-2000:]}")
+    return float(seconds), int(rss_kb) / 1024, int(code), stdout
 
 
 def timed(cmd: list[str], repeat: int, check: bool = True) -> tuple[float, float]:
@@ -545,6 +557,12 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
     else:
         seconds["frictionless"] = None
     print(f"validate: natoseoul {seconds['validate']:.2f}s; frictionless {_fmt(seconds['frictionless'])}")
+    # the fixed cost of each validator (start-up, imports): both on the smallest package (about 200 rows)
+    tiny = write_package(work / "package-tiny", *generate(0, args.seed))
+    seconds["validate_tiny"] = timed(ours_validate(tiny), args.repeat)[0]
+    seconds["frictionless_tiny"] = timed(frictionless_validate(tiny), args.repeat)[0] if with_frictionless else None
+    print(f"fixed cost (smallest package): natoseoul {seconds['validate_tiny']:.2f}s; "
+          f"frictionless {_fmt(seconds['frictionless_tiny'])}")  # fmt: skip
 
     # planted errors: on this package, or on a smaller one when frictionless is skipped at this size
     if with_frictionless:
@@ -590,6 +608,10 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
     result = {
         "rows": rows,
         "validate_vs_frictionless": _ratio(seconds["frictionless"], seconds["validate"]),
+        "validate_work_vs_frictionless": _ratio(
+            _minus(seconds["frictionless"], seconds["frictionless_tiny"]),
+            _minus(seconds["validate"], seconds["validate_tiny"]),
+        ),
         "export_vs_pyarrow": _ratio(seconds["export"], seconds["pyarrow_export"]),
         "export_same_tables": same,
         "load_vs_pyarrow": _ratio(seconds["load"], seconds["pyarrow_load"]),
@@ -610,6 +632,10 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 0 if agree and same else 1
+
+
+def _minus(total: float | None, fixed: float | None) -> float | None:
+    return total - fixed if total is not None and fixed is not None and total > fixed else None
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:

@@ -227,9 +227,8 @@ class TableChecker:
         """Compare the spans kept for document ``doc`` with its text."""
         name, text_field = self.table.name, self.table.span_text_field
         out: list[Problem] = []
-        kept = self.spans.get(doc, array("q"))
-        for k in range(0, len(kept), 4):
-            row, start, end, digest = kept[k : k + 4]
+        numbers = iter(self.spans.get(doc, ()))
+        for row, start, end, digest in zip(numbers, numbers, numbers, numbers, strict=True):
             if end > len(seed):
                 out.append(Problem(name, row, "char_end", f"{end} is past the end of {doc} ({len(seed)} characters)"))
             elif hash(seed[start:end]) != digest:  # equal texts hash equal; others collide with odds 2**-64
