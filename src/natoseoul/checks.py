@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -23,6 +23,9 @@ KEY_SEPARATOR = "\x1f"
 # Constants as Arrow values (see arrowvalues: bare Python values would make pyarrow import pandas)
 ZERO, ONE, EMPTY = integer(0), integer(1), string("")
 BOOLEAN_WORDS = strings(["true", "false"])
+# Types whose Arrow cast from text accepts exactly what the checks accept (integers: up to 18 digits;
+# dates: YYYY-MM-DD on the calendar). Booleans are not among them: Arrow also takes "1", "0", "True".
+FAST_CASTS = {"integer": pa.int64(), "date": pa.date32()}
 
 
 @dataclass(frozen=True, order=True)
@@ -68,10 +71,20 @@ def _short(value: str, limit: int = 50) -> str:
 def parse_column(spec: Field, column: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Convert a text column to the field's Arrow type. Returns (values, bad) where bad marks cells
     that are present but do not parse; missing cells become null."""
-    present = pc.invert(_missing(column))
-    text = pc.if_else(present, column, _null(pa.string()))
+    return _parse(spec, column, _missing(column))
+
+
+def _parse(spec: Field, column: pa.Array, missing: pa.BooleanArray) -> tuple[pa.Array, pa.Array]:
+    none_bad = pa.repeat(FALSE, len(column))
+    # empty strings become null; when there are none (the usual case) the column is used as it is
+    text = column if missing.true_count == column.null_count else pc.if_else(missing, _null(pa.string()), column)
     if spec.type == "string":
-        return text, pa.repeat(FALSE, len(column))
+        return text, none_bad
+    if spec.type in FAST_CASTS and (spec.type != "integer" or (pc.max(pc.utf8_length(text)).as_py() or 0) <= 18):
+        try:  # Arrow's own cast is strict (and checks the calendar): when it takes the whole column, all is well
+            return pc.cast(text, FAST_CASTS[spec.type]), none_bad
+        except pa.ArrowInvalid:
+            pass  # some cell does not parse: find which, below
     if spec.type == "integer":
         ok = pc.match_substring_regex(text, r"^-?[0-9]{1,18}$")
         values = pc.cast(pc.if_else(ok, text, _null(pa.string())), pa.int64())
@@ -87,7 +100,7 @@ def parse_column(spec: Field, column: pa.Array) -> tuple[pa.Array, pa.Array]:
         values = pc.if_else(ok, pc.equal(text, string("true")), _null(pa.bool_()))
     else:  # pragma: no cover - the schema module only defines the types above
         raise AssertionError(spec.type)
-    bad = pc.and_(present, pc.invert(pc.fill_null(ok, FALSE)))
+    bad = pc.and_(pc.invert(missing), pc.invert(pc.fill_null(ok, FALSE)))
     return values, bad
 
 
@@ -116,7 +129,7 @@ def _typed_column(table: Table, spec: Field, column: pa.Array, offset: int) -> t
     missing = _missing(column)
     rows = _rows(missing) if spec.required else []
     problems = [Problem(table.name, offset + i, spec.name, "required value is missing") for i in rows]
-    values, bad = parse_column(spec, column)
+    values, bad = _parse(spec, column, missing)
     rows = _rows(bad)
     for i, v in zip(rows, _values(column, rows), strict=True):
         problems.append(Problem(table.name, offset + i, spec.name, f"{_short(v)} is not {TYPE_WORDS[spec.type]}"))
@@ -127,6 +140,41 @@ def _as_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
 
+@dataclass
+class KeptSpans:
+    """The evidence spans of one table, kept until the seed texts are read one at a time: per span
+    its document, row, start, end and the hash of its text (equal texts hash equal; two different
+    ones collide with odds of 2**-64), so neither the table's texts nor all the seeds are held."""
+
+    batches: list[list[pa.Array]] = field(default_factory=list)
+    numbers: list[memoryview] = field(default_factory=list)  # row, start, end, hash; sorted by document
+    by_document: dict[str, tuple[int, int]] | None = None  # document -> its slice of ``numbers``
+
+    def add(self, docs: pa.Array, starts: pa.Array, ends: pa.Array, texts: pa.Array, rows: pa.Array) -> None:
+        self.batches.append([docs, rows, starts, ends, integers(array("q", map(hash, texts.to_pylist())))])
+
+    def of(self, doc: str) -> Iterator[tuple[int, int, int, int]]:
+        """(row, start, end, hash) of each span in ``doc``."""
+        if self.by_document is None:
+            self._group()
+        assert self.by_document is not None
+        low, high = self.by_document.get(doc, (0, 0))
+        return zip(*(column[low:high] for column in self.numbers), strict=True)
+
+    def _group(self) -> None:
+        columns = [pa.concat_arrays([b[i] for b in self.batches]) for i in range(5)] if self.batches else []
+        self.batches = []
+        if not columns:
+            self.by_document = {}
+            return
+        order = pc.sort_indices(columns[0])
+        docs, *numbers = (c.take(order) for c in columns)
+        self.numbers = [memoryview(n.buffers()[1]).cast("q")[n.offset : n.offset + len(n)] for n in numbers]
+        runs = pc.run_end_encode(docs)
+        ends = runs.run_ends.to_pylist()
+        self.by_document = dict(zip(runs.values.to_pylist(), zip([0, *ends[:-1]], ends, strict=True), strict=True))
+
+
 TYPE_WORDS = {"integer": "an integer", "date": "a date (YYYY-MM-DD)", "boolean": "true or false"}
 
 
@@ -134,15 +182,14 @@ TYPE_WORDS = {"integer": "an integer", "date": "a date (YYYY-MM-DD)", "boolean":
 class TableChecker:
     """Checks one table fed as batches of text cells; keeps only what the table-wide checks need.
 
-    With ``collect_spans``, each evidence span is kept as four numbers (row, start, end, and the
-    hash of its text), grouped by document, for ``check_spans`` to compare with the seed texts read
-    one at a time at the end: neither the texts of the table nor all the seeds are ever held."""
+    With ``collect_spans``, each evidence span is kept (``KeptSpans``) for ``check_spans`` to
+    compare with the seed texts read one at a time at the end."""
 
     table: Table
     collect_spans: bool = False
     rows_seen: int = 0
     keys: dict[str, list[pa.Array]] = field(default_factory=dict)
-    spans: dict[str, array[int]] = field(default_factory=dict)  # document id -> row, start, end, hash, ...
+    spans: KeptSpans = field(default_factory=lambda: KeptSpans())
 
     def kept_columns(self) -> set[str]:
         kept = set(self.table.primary_key) | {f.name for f in self.table.fields if f.unique}
@@ -209,28 +256,24 @@ class TableChecker:
         starts, ends = parsed["char_start"], parsed["char_end"]
         rows = _rows(pc.less_equal(ends, starts))
         out += [Problem(name, offset + i, "char_end", "char_end must be greater than char_start") for i in rows]
-        if not self.collect_spans:
-            return out
-        columns = zip(
-            _as_array(batch.column("document_id")).to_pylist(), starts.to_pylist(), ends.to_pylist(),
-            _as_array(batch.column(text_field)).to_pylist(), strict=True,
-        )  # fmt: skip
-        for i, (doc, start, end, text) in enumerate(columns):
-            if doc and start is not None and end is not None and text is not None:  # else reported elsewhere
-                kept = self.spans.get(doc)
-                if kept is None:
-                    kept = self.spans[doc] = array("q")
-                kept.extend((offset + i, start, end, hash(text)))
+        if self.collect_spans:
+            docs, texts = _as_array(batch.column("document_id")), _as_array(batch.column(text_field))
+            complete = pc.and_(  # a span with a missing part is reported by the other checks
+                pc.and_(pc.invert(_missing(docs)), pc.is_valid(texts)), pc.and_(pc.is_valid(starts), pc.is_valid(ends))
+            )
+            rows = pc.add(pc.cast(pc.indices_nonzero(complete), pa.int64()), integer(offset))
+            docs, starts, ends, texts = (pc.filter(c, complete) for c in (docs, starts, ends, texts))
+            self.spans.add(docs, starts, ends, texts, rows)
         return out
 
     def check_spans(self, doc: str, seed: str) -> list[Problem]:
         """Compare the spans kept for document ``doc`` with its text."""
         name, text_field = self.table.name, self.table.span_text_field
         out: list[Problem] = []
-        numbers = iter(self.spans.get(doc, ()))
-        for row, start, end, digest in zip(numbers, numbers, numbers, numbers, strict=True):
-            if end > len(seed):
-                out.append(Problem(name, row, "char_end", f"{end} is past the end of {doc} ({len(seed)} characters)"))
+        length = len(seed)
+        for row, start, end, digest in self.spans.of(doc):
+            if end > length:
+                out.append(Problem(name, row, "char_end", f"{end} is past the end of {doc} ({length} characters)"))
             elif hash(seed[start:end]) != digest:  # equal texts hash equal; others collide with odds 2**-64
                 found = _short(seed[start:end])
                 out.append(Problem(name, row, text_field, f"does not match {doc}[{start}:{end}], which is {found}"))
