@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from natoseoul.checks import TableChecker, parse_column
+from natoseoul.checks import TableChecker, check_spans, parse_column
 from natoseoul.schema import TABLES, Field
 
 
@@ -37,3 +37,43 @@ def test_a_batch_reports_row_and_field() -> None:
     problems = checker.feed(batch) + checker.finish()
     found = {(p.row, p.field) for p in problems}
     assert {(2, "topic_id"), (2, "label"), (1, "plover_context"), (1, "topic_id")} <= found
+
+
+@pytest.mark.parametrize(
+    ("cells", "values", "bad"),
+    [
+        (["12", "-3", "007", "123456789012345678"], [12, -3, 7, 123456789012345678], [False] * 4),
+        (["12", "1234567890123456789"], [12, None], [False, True]),  # more than 18 digits
+        (["12", "+5", " 5"], [12, None, None], [False, True, True]),
+    ],
+)
+def test_integer_fast_and_slow_paths_agree(cells: list[str], values: list[int | None], bad: list[bool]) -> None:
+    parsed, mask = parse_column(Field("n", "integer", "a number"), pa.array(cells))
+    assert parsed.to_pylist() == values and mask.to_pylist() == bad
+
+
+def test_spans_are_checked_per_document_after_all_batches() -> None:
+    """Spans arrive in batches, in any document order; each is compared once its seed is given."""
+    seeds = {"doc-a": "Hello Seoul. 안녕하세요 NATO.", "doc-b": "Jens Stoltenberg visited."}
+    notes = TABLES["source_notes"]
+
+    def batch(rows: list[tuple[str | None, str | None, str | None, str | None]]) -> pa.Table:
+        columns: dict[str, list[str | None]] = {f: [] for f in notes.field_names}
+        for i, (doc, start, end, text) in enumerate(rows):
+            row = {"note_id": f"n{len(columns['note_id'])}-{i}", "document_id": doc, "char_start": start,
+                   "char_end": end, "text": text, "kind": "error", "note": "x"}  # fmt: skip
+            for name in notes.field_names:
+                columns[name].append(row.get(name))
+        return pa.table({n: pa.array(v, pa.string()) for n, v in columns.items()})
+
+    checker = TableChecker(notes, collect_spans=True)
+    problems = checker.feed(batch([("doc-b", "0", "4", "Jens"), ("doc-a", "13", "18", "안녕하세요")]))
+    problems += checker.feed(
+        batch([("doc-a", "6", "11", "Seoul"), ("doc-a", "0", "5", "Hallo"), ("doc-b", "5", "99", "x")])
+    )
+    problems += checker.feed(batch([("doc-b", None, "4", "Jens"), ("doc-a", "19", "23", "NATO")]))
+    problems += check_spans({"source_notes": checker}, seeds.items())
+    assert sorted((p.row, p.field, p.message) for p in problems if p.field != "char_start") == [
+        (3, "text", "does not match doc-a[0:5], which is 'Hello'"),
+        (4, "char_end", "99 is past the end of doc-b (25 characters)"),
+    ]
