@@ -463,36 +463,40 @@ def frictionless_validate(package: Path) -> list[str]:
     return [str(BIN / "frictionless"), "validate", "--json", str(package / "datapackage.json")]
 
 
-def worker(kind: str, source: Path, output: Path) -> list[str]:
-    return [sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(source), str(output)]
-
-
 def export_ours(source: Path, output: Path) -> list[str]:
     return [sys.executable, "-m", "natoseoul", "export", "--from", str(source), "-f", "parquet", "-o", str(output),
             "--force", "--quiet"]  # fmt: skip
 
 
-def export_pyarrow(source: Path, output: Path) -> None:
-    """Bare pyarrow: read_csv with the schema's column types (empty cells null, as in the package),
-    write_table with the same Parquet options."""
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
+# Bare pyarrow, as a script of its own so that it imports nothing but pyarrow: read_csv with the
+# schema's column types (empty cells null, as in the package), write_table with the same options.
+PYARROW_EXPORT = """
+import json, os, sys
+import pyarrow as pa, pyarrow.csv as pacsv, pyarrow.parquet as pq
+source, output, spec = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+os.makedirs(output, exist_ok=True)
+for name, columns in spec["tables"].items():
+    data = pacsv.read_csv(
+        os.path.join(source, name + ".csv"),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.type_for_alias(t) for c, t in columns.items()},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    pq.write_table(data, os.path.join(output, name + ".parquet"), row_group_size=spec["row_group_size"],
+                   **spec["options"])
+"""
 
-    output.mkdir(parents=True, exist_ok=True)
-    for name, spec in TABLES.items():
-        arrow = spec.arrow_schema()
-        data = pacsv.read_csv(
-            source / f"{name}.csv",
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict(zip(arrow.names, arrow.types, strict=True)),
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        pq.write_table(
-            data, output / f"{name}.parquet", row_group_size=tableio.ROW_GROUP_ROWS, **tableio.PARQUET_OPTIONS
-        )
+
+def export_pyarrow(source: Path, output: Path) -> list[str]:
+    spec = {
+        "tables": {name: {f.name: str(f.arrow_type) for f in table.fields} for name, table in TABLES.items()},
+        "options": tableio.PARQUET_OPTIONS,
+        "row_group_size": tableio.ROW_GROUP_ROWS,
+    }
+    return [sys.executable, "-c", PYARROW_EXPORT, str(source), str(output), json.dumps(spec)]
 
 
 def same_tables(left: Path, right: Path) -> bool:
@@ -525,13 +529,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of validate and export (median)")
     parser.add_argument("--load-repeat", type=int, default=7, help="fresh-process loads of each kind (median)")
     parser.add_argument("--keep", type=Path, help="keep the generated packages in this directory")
-    parser.add_argument("--worker", nargs=3, metavar=("KIND", "SOURCE", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.worker:
-        _, source, output = args.worker
-        export_pyarrow(Path(source), Path(output))
-        return 0
-
     work = Path(tempfile.mkdtemp(prefix="natoseoul-bench-")) if args.keep is None else args.keep
     try:
         return _benchmark(args, work)
@@ -590,7 +588,7 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
 
     parquet_ours, parquet_pa = work / "parquet-ours", work / "parquet-pyarrow"
     seconds["export"], rss_export = timed(export_ours(package, parquet_ours), args.repeat)
-    seconds["pyarrow_export"], _ = timed(worker("pyarrow", package, parquet_pa), args.repeat)
+    seconds["pyarrow_export"], _ = timed(export_pyarrow(package, parquet_pa), args.repeat)
     same = same_tables(parquet_ours, parquet_pa)
     print(f"csv->parquet: natoseoul {seconds['export']:.2f}s; pyarrow {seconds['pyarrow_export']:.2f}s; "
           f"{'same tables' if same else 'TABLES DIFFER'}")  # fmt: skip

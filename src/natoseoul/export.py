@@ -22,9 +22,7 @@ from .loading import check_name, load
 from .packagefiles import open_package
 from .packagetables import TableFile, table_files
 from .schema import TABLES
-from .sqlite import sqlite_bytes
 from .tableio import Staging
-from .xlsx import Sheet, xlsx_bytes
 
 FORMATS = EXPORT_FORMATS
 WORKBOOK_FIELDS_SHEET = "fields"
@@ -119,8 +117,12 @@ def _write(fmt: str, inputs: Mapping[str, TableFile], meta: dict[str, Any], outp
         for name, source in inputs.items():
             _write_json(staging.new(output / f"{name}.{fmt}"), source.batches(), lines=fmt == "jsonl")
     elif fmt == "sqlite":
+        from .sqlite import sqlite_bytes  # the writers of whole-table formats are imported when used
+
         staging.write(output / "natoseoul.sqlite", sqlite_bytes({n: s.read_all() for n, s in inputs.items()}))
     elif fmt == "xlsx":
+        from .xlsx import Sheet, xlsx_bytes
+
         sheets = []
         for name, source in inputs.items():
             data = source.read_all()
