@@ -1,9 +1,10 @@
 """Checks of table data against the schema: types, constraints, keys, references and evidence spans.
 
 The checks run on Arrow record batches of *text* cells (as read from CSV), column by column with
-pyarrow.compute, so they are fast and stream: a table is fed batch by batch and only its key
-columns are kept for the uniqueness and foreign-key checks at the end. The build checks what it
-is about to publish with exactly this code, and ``natoseoul validate`` checks a user's copy with it.
+pyarrow.compute, so they are fast and stream: a table is fed batch by batch, and only its key
+columns (for the uniqueness and foreign-key checks) and a few numbers per evidence span (for the
+span check against the seeds) are kept for the end. The build checks what it is about to publish
+with exactly this code, and ``natoseoul validate`` checks a user's copy with it.
 """
 
 from __future__ import annotations

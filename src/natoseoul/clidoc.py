@@ -39,6 +39,7 @@ natoseoul export -f csv -o mycopy
 natoseoul validate mycopy        # valid: ... (exit 0)
 # after an edit that broke a date:
 # mycopy/events.csv:7:date_start: '2023-13-01' is not a date (YYYY-MM-DD)
+natoseoul export --from mycopy -f parquet -o mycopy-parquet   # the edited tables as Parquet
 ```""",
     "verify": """\
 Check that a downloaded release is complete and unaltered:

@@ -1,9 +1,9 @@
 """Validating a data package on disk with the project's own checks (``checks.py``).
 
-Each CSV or Parquet resource is streamed batch by batch as text cells (CSV through
-``tableio.csv_batches``, Parquet through ``ParquetFile.iter_batches`` cast to text), so memory stays
-bounded by the key columns the table-wide checks keep. Every problem is reported as
-``file:row:field: message`` with rows counted like frictionless: the header is row 1.
+Each CSV or Parquet resource is streamed batch by batch as text cells (``tableio.TEXT_READERS``),
+so memory stays bounded by what the table-wide checks keep (key columns, span numbers); the seed
+texts are read one at a time at the end. Every problem is reported as ``file:row:field: message``
+with rows counted like frictionless: the header is row 1.
 """
 
 from __future__ import annotations
