@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
@@ -225,3 +226,18 @@ def test_validate_never_imports_pandas(tmp_path: Path) -> None:
     assert out.count("exit 1") == 2 and "exit 0" in out, out
     assert "duplicate primary key" in out and "is not a date" in out and "is not an event_id in events" in out
     assert out.rstrip().endswith("pandas not imported")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path: Path, mode: str) -> None:
+    dist = copy_release(tmp_path, seeds=False)
+    quotes = dist / "csv" / "quotes.csv"
+    set_cell(quotes, 0, "text", "a turn\nthat breaks a line")  # rows are records, not lines
+    with quotes.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows.insert(3, ["only", "three", "cells"])  # after the header and two records: row 4
+    with quotes.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    result = run("validate", str(dist), mode=mode)
+    assert result.code == 1
+    assert f"{quotes}:4: cannot read as CSV: expected 9 cells, got 3: only,three,cells" in result.out.splitlines()

@@ -162,13 +162,22 @@ def csv_batches(
     """Open a CSV file as text cells: returns its header and an iterator of record batches.
 
     Every column is read as a string (types are checked afterwards, cell by cell). An unquoted empty
-    cell is null; a quoted empty cell is the empty string.
+    cell is null; a quoted empty cell is the empty string. A record with the wrong number of cells
+    is a ``CSVRowError`` naming its row (the parser knows row numbers when it reads on one thread).
     """
+    bad_rows: list[CSVRowError] = []
+
+    def refuse(row: pacsv.InvalidRow) -> str:
+        if row.number is not None:
+            got = f"expected {row.expected_columns} cells, got {row.actual_columns}: {_excerpt(row.text)}"
+            bad_rows.append(CSVRowError(path, row.number, f"cannot read as CSV: {got}"))
+        return "error"
+
     try:
         reader = pacsv.open_csv(
             path,
-            read_options=pacsv.ReadOptions(block_size=block_size, use_threads=True),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            read_options=pacsv.ReadOptions(block_size=block_size, use_threads=False),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in table.field_names},
                 strings_can_be_null=True,
@@ -178,7 +187,7 @@ def csv_batches(
             ),
         )
     except (pa.ArrowInvalid, OSError) as exc:
-        raise DataError(f"{path}: cannot read as CSV: {_arrow_message(exc)}") from None
+        raise (bad_rows[0] if bad_rows else DataError(f"{path}: cannot read as CSV: {_arrow_message(exc)}")) from None
     header = reader.schema.names
 
     def batches() -> Iterator[pa.RecordBatch]:
@@ -188,10 +197,23 @@ def csv_batches(
             except StopIteration:
                 return
             except (pa.ArrowInvalid, OSError) as exc:
-                raise DataError(f"{path}: cannot read as CSV: {_arrow_message(exc)}") from None
+                error = bad_rows[0] if bad_rows else DataError(f"{path}: cannot read as CSV: {_arrow_message(exc)}")
+                raise error from None
             yield _as_text(batch)
 
     return header, batches()
+
+
+class CSVRowError(DataError):
+    """A CSV record that cannot be read, with its row number (the header is row 1)."""
+
+    def __init__(self, path: Path, row: int, reason: str) -> None:
+        super().__init__(f"{path}:{row}: {reason}")
+        self.row, self.reason = row, reason
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _as_text(batch: pa.RecordBatch) -> pa.RecordBatch:

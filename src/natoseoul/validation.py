@@ -163,6 +163,9 @@ class _Validator:
                 if table.name == "documents":
                     documents += _columns(batch, ("document_id", "path", "sha256", "char_count"))
             self.add(shown, checker.finish())
+        except tableio.CSVRowError as exc:
+            self.report.issues.append(Issue(shown, exc.row, None, exc.reason))
+            return None
         except DataError as exc:
             message = str(exc).removeprefix(f"{path}: ")
             self.report.issues.append(Issue(shown, None, None, message))
