@@ -449,10 +449,20 @@ def run(cmd: list[str], check: bool = True) -> tuple[float, float, int, str]:
     return float(seconds), int(rss_kb) / 1024, int(code), stdout
 
 
-def timed(cmd: list[str], repeat: int, check: bool = True) -> tuple[float, float]:
-    """Median seconds and max peak RSS (MB) over ``repeat`` runs."""
-    results = [run(cmd, check) for _ in range(repeat)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+Timing = tuple[float, float]  # median seconds, max peak RSS (MB)
+
+
+def timed_pair(ours: list[str], theirs: list[str] | None, repeat: int) -> tuple[Timing, Timing | None]:
+    """Each command ``repeat`` times, interleaved so that the machine's noise hits both alike
+    (``theirs`` may be None: then only ours runs)."""
+    runs: tuple[list[Timing], list[Timing]] = ([], [])
+    for _ in range(repeat):
+        runs[0].append(run(ours)[:2])
+        if theirs is not None:
+            runs[1].append(run(theirs)[:2])
+    mine, other = ((statistics.median(r[0] for r in rs), max(r[1] for r in rs)) if rs else None for rs in runs)
+    assert mine is not None
+    return mine, other
 
 
 def ours_validate(package: Path) -> list[str]:
@@ -548,17 +558,16 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
     csv_mb = sum((package / f"{n}.csv").stat().st_size for n in TABLES) / 1e6
     print(f"package: {rows} rows in {len(tables)} tables, {csv_mb:.1f} MB of CSV, {len(seed_files)} seeds ({package})")
 
-    seconds["validate"], rss_validate = timed(ours_validate(package), args.repeat)
     with_frictionless = args.rows <= args.skip_frictionless_above
-    if with_frictionless:
-        seconds["frictionless"] = timed(frictionless_validate(package), args.repeat)[0]
-    else:
-        seconds["frictionless"] = None
+    theirs = frictionless_validate(package) if with_frictionless else None
+    (seconds["validate"], rss_validate), fl = timed_pair(ours_validate(package), theirs, args.repeat)
+    seconds["frictionless"] = fl[0] if fl else None
     print(f"validate: natoseoul {seconds['validate']:.2f}s; frictionless {_fmt(seconds['frictionless'])}")
     # the fixed cost of each validator (start-up, imports): both on the smallest package (about 200 rows)
     tiny = write_package(work / "package-tiny", *generate(0, args.seed))
-    seconds["validate_tiny"] = timed(ours_validate(tiny), args.repeat)[0]
-    seconds["frictionless_tiny"] = timed(frictionless_validate(tiny), args.repeat)[0] if with_frictionless else None
+    theirs = frictionless_validate(tiny) if with_frictionless else None
+    (seconds["validate_tiny"], _), fl = timed_pair(ours_validate(tiny), theirs, args.repeat)
+    seconds["frictionless_tiny"] = fl[0] if fl else None
     print(f"fixed cost (smallest package): natoseoul {seconds['validate_tiny']:.2f}s; "
           f"frictionless {_fmt(seconds['frictionless_tiny'])}")  # fmt: skip
 
@@ -587,19 +596,17 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
         print("  ", *m)
 
     parquet_ours, parquet_pa = work / "parquet-ours", work / "parquet-pyarrow"
-    seconds["export"], rss_export = timed(export_ours(package, parquet_ours), args.repeat)
-    seconds["pyarrow_export"], _ = timed(export_pyarrow(package, parquet_pa), args.repeat)
+    ours_export, pa_export = export_ours(package, parquet_ours), export_pyarrow(package, parquet_pa)
+    (seconds["export"], rss_export), pa_timing = timed_pair(ours_export, pa_export, args.repeat)
+    seconds["pyarrow_export"] = pa_timing[0] if pa_timing else None
     same = same_tables(parquet_ours, parquet_pa)
     print(f"csv->parquet: natoseoul {seconds['export']:.2f}s; pyarrow {seconds['pyarrow_export']:.2f}s; "
           f"{'same tables' if same else 'TABLES DIFFER'}")  # fmt: skip
 
     load_ours = [sys.executable, "-c", LOAD_OURS.format(d=str(parquet_ours))]
     load_pa = [sys.executable, "-c", LOAD_PYARROW.format(f=str(parquet_ours / "quotes.parquet"))]
-    times: dict[str, list[float]] = {"ours": [], "pyarrow": []}
-    for _ in range(args.load_repeat):  # interleaved, so noise hits both alike
-        times["ours"].append(run(load_ours)[0])
-        times["pyarrow"].append(run(load_pa)[0])
-    seconds["load"], seconds["pyarrow_load"] = statistics.median(times["ours"]), statistics.median(times["pyarrow"])
+    (seconds["load"], _), pa_load = timed_pair(load_ours, load_pa, args.load_repeat)
+    seconds["pyarrow_load"] = pa_load[0] if pa_load else None
     print(f"load quotes ({tables['quotes'].num_rows} rows), fresh process: natoseoul {seconds['load']:.3f}s; "
           f"pyarrow {seconds['pyarrow_load']:.3f}s")  # fmt: skip
 
