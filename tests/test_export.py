@@ -272,3 +272,23 @@ def test_streamed_parquet_has_the_bytes_of_the_whole_table(
         tableio.write_parquet(tmp_path / name, part.schema, part.to_batches(max_chunksize=batch_rows))
         assert (tmp_path / name).read_bytes() == tableio.parquet_bytes(part)
         assert pq.ParquetFile(tmp_path / name).metadata.num_row_groups == max(1, -(-rows // 100))
+
+
+def test_export_never_imports_pandas(tmp_path: Path) -> None:
+    """Like validate, export converts without pyarrow's Python-value converter (which imports pandas)."""
+    pytest.importorskip("pandas")  # installed, and still not imported
+    csv_dir, parquet_dir, jsonl_dir = (str(tmp_path / name) for name in ("csv", "pq", "jsonl"))
+    commands = [
+        ["export", "-q", "-f", "csv", "-o", csv_dir],
+        ["export", "-q", "--from", csv_dir, "-f", "parquet", "-o", parquet_dir],
+        ["export", "-q", "-f", "jsonl", "-o", jsonl_dir],
+    ]
+    code = (
+        "import json, sys\nfrom natoseoul.cli import main\n"
+        f"for args in json.loads({json.dumps(commands)!r}):\n"
+        "    try:\n        main(args)\n    except SystemExit as exit:\n        print('exit', exit.code)\n"
+        "print('pandas imported' if 'pandas' in sys.modules else 'pandas not imported')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert [line for line in out if line.startswith("exit")] == ["exit 0"] * 3
+    assert out[-1] == "pandas not imported"
