@@ -82,8 +82,9 @@ def date_label(start: pa.ChunkedArray, end: pa.ChunkedArray, precision: pa.Chunk
     """A date shown as precisely as it is known, in ISO 8601 / EDTF notation.
 
     ``2023-01-30`` (day), ``2022-06`` (month), ``2017`` (year); two values joined by ``/`` when the
-    event spans several days, months or years, or falls somewhere in a ``range`` (``..`` marks an
-    open end, as in ``2023-01-29/..``); null when the date is unknown.
+    event spans several days, months or years (an interval); ``[2023-01-29..2023-01-31]`` when it is
+    only known to fall somewhere in a ``range`` (the set notation of ISO 8601-2 / EDTF, an open end
+    left empty, as in ``[..2017-11-02]``); null when the date is unknown.
 
     >>> import datetime as dt, pyarrow as pa
     >>> d = lambda *v: pa.chunked_array([pa.array(v, pa.date32())])
@@ -100,7 +101,7 @@ def date_label(start: pa.ChunkedArray, end: pa.ChunkedArray, precision: pa.Chunk
         return pc.if_else(same, first, pc.binary_join_element_wise(first, last, "/"))
 
     undated = pc.and_(pc.is_null(start), pc.is_null(end))
-    ranged = pc.binary_join_element_wise(pc.fill_null(start_text, ".."), pc.fill_null(end_text, ".."), "/")
+    ranged = pc.binary_join_element_wise("[", pc.fill_null(start_text, ""), "..", pc.fill_null(end_text, ""), "]", "")
     ranged = pc.if_else(undated, pa.scalar(None, pa.string()), ranged)
     kinds = ("day", "month", "year", "range")
     conditions = pc.make_struct(*(pc.equal(precision, k) for k in kinds), field_names=list(kinds))
