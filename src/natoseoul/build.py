@@ -137,8 +137,7 @@ def build(root: Path, check: bool = False) -> BuildResult:
     changed = [rel for rel, blob in outputs.items() if not (root / rel).is_file() or (root / rel).read_bytes() != blob]
     extra = strays(root, outputs)
     if not check:
-        for rel in changed:
-            tableio.write_atomic(root / rel, outputs[rel])
+        tableio.write_all_atomic({root / rel: outputs[rel] for rel in changed})  # all of them or none
         for rel in extra:
             (root / rel).unlink()
     return BuildResult(outputs, changed + extra, counts)

@@ -163,11 +163,11 @@ class KeptSpans:
         return zip(*(column[low:high] for column in self.numbers), strict=True)
 
     def _group(self) -> None:
-        columns = [pa.concat_arrays([b[i] for b in self.batches]) for i in range(5)] if self.batches else []
-        self.batches = []
-        if not columns:
+        if not self.batches:
             self.by_document = {}
             return
+        columns = [pa.concat_arrays(parts) for parts in zip(*self.batches, strict=True)]
+        self.batches = []
         order = pc.sort_indices(columns[0])
         docs, *numbers = (c.take(order) for c in columns)
         self.numbers = [memoryview(n.buffers()[1]).cast("q")[n.offset : n.offset + len(n)] for n in numbers]

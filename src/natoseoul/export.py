@@ -24,7 +24,6 @@ from .packagetables import TableFile, table_files
 from .schema import TABLES
 from .tableio import Staging
 
-FORMATS = EXPORT_FORMATS
 WORKBOOK_FIELDS_SHEET = "fields"
 FIELD_COLUMNS = (
     "table",
@@ -48,7 +47,7 @@ def table_names(names: Iterable[str] = ()) -> list[str]:
 
 def check_format(fmt: str) -> str:
     """``fmt`` if it is an export format; otherwise an UnknownNameError suggesting the closest one."""
-    return names.check_name("format", fmt, FORMATS)
+    return names.check_name("format", fmt, EXPORT_FORMATS)
 
 
 def typed_table(name: str) -> pa.Table:

@@ -130,43 +130,26 @@ def _preorder(ids: list[str], parents: list[str | None], order: list[int]) -> tu
 # --- the joins --------------------------------------------------------------------------------------
 
 
+# Columns a quote takes from the rows it points at: (its column, the table, that table's key, columns).
+QUOTE_LOOKUPS: list[tuple[str, str, str, list[Column]]] = [
+    ("speaker_id", "participants", "participant_id",
+     [("speaker_name", "name", "Canonical English name of the speaker (from participants).")]),
+    ("event_id", "events", "event_id",
+     [("event_title", "title", "Title of the event the quote was said at (from events)."),
+      ("event_date_start", "date_start", "First day of that event (from events).")]),
+    ("document_id", "documents", "document_id",
+     [("document_title", "title", "Title of the document the quote is in (from documents)."),
+      ("published", "published", "Publication date of that document (from documents).")]),
+    ("reported_by_id", "participants", "participant_id",
+     [("reported_by_name", "name", "Name of who relays the quote, if anyone (from participants).")]),
+]  # fmt: skip
+
+
 def _quotes_in_context() -> pa.Table:
     quotes = load("quotes")
-    participants = load("participants")
-    quotes = _lookup(
-        quotes,
-        "speaker_id",
-        participants,
-        "participant_id",
-        [("speaker_name", "name", "Canonical English name of the speaker (from participants).")],
-    )
-    quotes = _lookup(
-        quotes,
-        "event_id",
-        load("events"),
-        "event_id",
-        [
-            ("event_title", "title", "Title of the event the quote was said at (from events)."),
-            ("event_date_start", "date_start", "First day of that event (from events)."),
-        ],
-    )
-    quotes = _lookup(
-        quotes,
-        "document_id",
-        load("documents"),
-        "document_id",
-        [
-            ("document_title", "title", "Title of the document the quote is in (from documents)."),
-            ("published", "published", "Publication date of that document (from documents)."),
-        ],
-    )
-    quotes = _lookup(
-        quotes,
-        "reported_by_id",
-        participants,
-        "participant_id",
-        [("reported_by_name", "name", "Name of who relays the quote, if anyone (from participants).")],
-    )
+    tables = {table: load(table) for table in dict.fromkeys(t for _, t, _, _ in QUOTE_LOOKUPS)}  # each once
+    for on, table, key, columns in QUOTE_LOOKUPS:
+        quotes = _lookup(quotes, on, tables[table], key, columns)
     links = load("quote_topics")
     topics = _nest(quotes["quote_id"], links, "quote_id", links["topic_id"].combine_chunks())
     return quotes.append_column(_field("topic_ids", topics.type, "Topics of the quote (from quote_topics)."), topics)
