@@ -8,9 +8,9 @@ Every table of the release, offline, as Arrow, pandas, polars or typed records::
     >>> quotes = natoseoul.load("quotes")                      # a pyarrow.Table
     >>> events = natoseoul.load("events", engine="pandas")     # needs natoseoul[pandas]
 
-The joins (:func:`quotes_with_context`, :func:`event_details`, :func:`timeline`,
-:func:`find_quotes`) and :mod:`natoseoul.models` are imported on first use, and pandas and polars
-only when asked for, so ``import natoseoul`` stays cheap.
+Everything but the version and the error types is imported on first use (pyarrow with the loaders,
+``pyarrow.compute`` with the joins, pydantic with :mod:`natoseoul.models`), and pandas and polars only
+when asked for, so ``import natoseoul`` and the command line's start stay cheap.
 """
 
 from __future__ import annotations
@@ -20,15 +20,20 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .errors import DataError
-from .loading import load, records, table_names
 from .names import UnknownNameError
-from .release import citation, metadata
 
 if TYPE_CHECKING:
     from . import models
     from .joins import event_details, find_quotes, quotes_with_context, timeline
+    from .loading import load, records, table_names
+    from .release import citation, metadata
 
 _LAZY = {
+    "load": ".loading",
+    "records": ".loading",
+    "table_names": ".loading",
+    "citation": ".release",
+    "metadata": ".release",
     "models": ".models",
     "event_details": ".joins",
     "find_quotes": ".joins",
@@ -54,7 +59,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import the joins (which need ``pyarrow.compute``) and the pydantic models on first use."""
+    """Import the loaders, the joins and the pydantic models on first use."""
     if name not in _LAZY:
         raise AttributeError(f"module 'natoseoul' has no attribute {name!r}")
     module = importlib.import_module(_LAZY[name], __name__)

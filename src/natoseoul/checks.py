@@ -1,7 +1,7 @@
 """Checks of table data against the schema: types, constraints, keys, references and evidence spans.
 
 The checks run on Arrow record batches of *text* cells (as read from CSV), column by column with
-pyarrow.compute, so they are fast and stream: a table is fed batch by batch, and only its key
+Arrow's compute kernels (``kernels.py``), so they are fast and stream: a table is fed batch by batch, and only its key
 columns (for the uniqueness and foreign-key checks) and a few numbers per evidence span (for the
 span check against the seeds) are kept for the end. The build checks what it is about to publish
 with exactly this code, and ``natoseoul validate`` checks a user's copy with it.
@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from . import kernels
 from .arrowvalues import FALSE, TRUE, integer, integers, string, strings
 from .schema import TABLES, Field, Table
 
@@ -40,16 +40,17 @@ class Problem:
 
 
 def _missing(column: pa.Array) -> pa.Array:
-    """True where a cell is null or the empty string (both are 'missing' in the Table Schema)."""
-    return pc.fill_null(pc.equal(pc.utf8_length(column), ZERO), TRUE)
+    """True where a cell is null or the empty string (both are 'missing' in the Table Schema).
+    The byte length is read off the offsets, without scanning the text as ``utf8_length`` would."""
+    return kernels.fill_null(kernels.equal(kernels.binary_length(column), ZERO), TRUE)
 
 
 def _rows(mask: pa.Array) -> list[int]:
-    return [int(i) for i in pc.indices_nonzero(pc.fill_null(mask, FALSE)).to_pylist()]
+    return [int(i) for i in kernels.indices_nonzero(kernels.fill_null(mask, FALSE)).to_pylist()]
 
 
 def _values(column: pa.Array, rows: list[int]) -> list[str]:
-    return [str(v) for v in column.take(integers(rows)).to_pylist()]
+    return [str(v) for v in kernels.take(column, integers(rows)).to_pylist()]
 
 
 def _null(type_: pa.DataType) -> pa.Scalar:
@@ -78,30 +79,32 @@ def parse_column(spec: Field, column: pa.Array) -> tuple[pa.Array, pa.Array]:
 def _parse(spec: Field, column: pa.Array, missing: pa.BooleanArray) -> tuple[pa.Array, pa.Array]:
     none_bad = pa.repeat(FALSE, len(column))
     # empty strings become null; when there are none (the usual case) the column is used as it is
-    text = column if missing.true_count == column.null_count else pc.if_else(missing, _null(pa.string()), column)
+    text = column if missing.true_count == column.null_count else kernels.if_else(missing, _null(pa.string()), column)
     if spec.type == "string":
         return text, none_bad
-    if spec.type in FAST_CASTS and (spec.type != "integer" or (pc.max(pc.utf8_length(text)).as_py() or 0) <= 18):
+    if spec.type in FAST_CASTS and (
+        spec.type != "integer" or (kernels.max_(kernels.binary_length(text)).as_py() or 0) <= 18
+    ):
         try:  # Arrow's own cast is strict (and checks the calendar): when it takes the whole column, all is well
-            return pc.cast(text, FAST_CASTS[spec.type]), none_bad
+            return kernels.cast(text, FAST_CASTS[spec.type]), none_bad
         except pa.ArrowInvalid:
             pass  # some cell does not parse: find which, below
     if spec.type == "integer":
-        ok = pc.match_substring_regex(text, r"^-?[0-9]{1,18}$")
-        values = pc.cast(pc.if_else(ok, text, _null(pa.string())), pa.int64())
+        ok = kernels.match_substring_regex(text, r"^-?[0-9]{1,18}$")
+        values = kernels.cast(kernels.if_else(ok, text, _null(pa.string())), pa.int64())
     elif spec.type == "date":
-        shaped = pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-        stamps = pc.strptime(pc.if_else(shaped, text, _null(pa.string())), "%Y-%m-%d", "s", error_is_null=True)
-        values = pc.cast(stamps, pa.date32())
+        shaped = kernels.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+        stamps = kernels.strptime(kernels.if_else(shaped, text, _null(pa.string())), "%Y-%m-%d", "s")
+        values = kernels.cast(stamps, pa.date32())
         # strptime rolls impossible days over (2023-02-30 -> 2023-03-02): require the round trip
-        ok = pc.equal(pc.strftime(values, "%Y-%m-%d"), text)
-        values = pc.if_else(ok, values, _null(pa.date32()))
+        ok = kernels.equal(kernels.strftime(values, "%Y-%m-%d"), text)
+        values = kernels.if_else(ok, values, _null(pa.date32()))
     elif spec.type == "boolean":
-        ok = pc.is_in(text, value_set=BOOLEAN_WORDS)
-        values = pc.if_else(ok, pc.equal(text, string("true")), _null(pa.bool_()))
+        ok = kernels.is_in(text, value_set=BOOLEAN_WORDS)
+        values = kernels.if_else(ok, kernels.equal(text, string("true")), _null(pa.bool_()))
     else:  # pragma: no cover - the schema module only defines the types above
         raise AssertionError(spec.type)
-    bad = pc.and_(pc.invert(missing), pc.invert(pc.fill_null(ok, FALSE)))
+    bad = kernels.and_(kernels.invert(missing), kernels.invert(kernels.fill_null(ok, FALSE)))
     return values, bad
 
 
@@ -168,10 +171,10 @@ class KeptSpans:
             return
         columns = [pa.concat_arrays(parts) for parts in zip(*self.batches, strict=True)]
         self.batches = []
-        order = pc.sort_indices(columns[0])
-        docs, *numbers = (c.take(order) for c in columns)
+        order = kernels.sort_indices(columns[0])
+        docs, *numbers = (kernels.take(c, order) for c in columns)
         self.numbers = [memoryview(n.buffers()[1]).cast("q")[n.offset : n.offset + len(n)] for n in numbers]
-        runs = pc.run_end_encode(docs)
+        runs = kernels.run_end_encode(docs)
         ends = runs.run_ends.to_pylist()
         self.by_document = dict(zip(runs.values.to_pylist(), zip([0, *ends[:-1]], ends, strict=True), strict=True))
 
@@ -233,19 +236,21 @@ class TableChecker:
         values, missing, out = _typed_column(self.table, spec, column, offset)
         parsed[spec.name] = values
         if spec.enum is not None:
-            outside = pc.and_(pc.invert(missing), pc.invert(pc.is_in(column, value_set=_value_set(spec.enum))))
+            outside = kernels.and_(
+                kernels.invert(missing), kernels.invert(kernels.is_in(column, value_set=_value_set(spec.enum)))
+            )
             rows = _rows(outside)
             for i, v in zip(rows, _values(column, rows), strict=True):
                 out.append(Problem(name, offset + i, spec.name, f"{_short(v)} is not one of: {', '.join(spec.enum)}"))
         if spec.pattern is not None:
-            fits = pc.match_substring_regex(column, f"^(?:{spec.pattern})$")
-            rows = _rows(pc.and_(pc.invert(missing), pc.invert(pc.fill_null(fits, FALSE))))
+            fits = kernels.match_substring_regex(column, f"^(?:{spec.pattern})$")
+            rows = _rows(kernels.and_(kernels.invert(missing), kernels.invert(kernels.fill_null(fits, FALSE))))
             for i, v in zip(rows, _values(column, rows), strict=True):
                 out.append(
                     Problem(name, offset + i, spec.name, f"{_short(v)} does not match the pattern {spec.pattern}")
                 )
         if spec.minimum is not None:
-            rows = _rows(pc.less(values, integer(spec.minimum)))
+            rows = _rows(kernels.less(values, integer(spec.minimum)))
             for i, v in zip(rows, _values(column, rows), strict=True):
                 out.append(Problem(name, offset + i, spec.name, f"{v} is less than the minimum {spec.minimum}"))
         return out
@@ -255,15 +260,16 @@ class TableChecker:
         assert text_field is not None
         out: list[Problem] = []
         starts, ends = parsed["char_start"], parsed["char_end"]
-        rows = _rows(pc.less_equal(ends, starts))
+        rows = _rows(kernels.less_equal(ends, starts))
         out += [Problem(name, offset + i, "char_end", "char_end must be greater than char_start") for i in rows]
         if self.collect_spans:
             docs, texts = _as_array(batch.column("document_id")), _as_array(batch.column(text_field))
-            complete = pc.and_(  # a span with a missing part is reported by the other checks
-                pc.and_(pc.invert(_missing(docs)), pc.is_valid(texts)), pc.and_(pc.is_valid(starts), pc.is_valid(ends))
+            complete = kernels.and_(  # a span with a missing part is reported by the other checks
+                kernels.and_(kernels.invert(_missing(docs)), kernels.is_valid(texts)),
+                kernels.and_(kernels.is_valid(starts), kernels.is_valid(ends)),
             )
-            rows = pc.add(pc.cast(pc.indices_nonzero(complete), pa.int64()), integer(offset))
-            docs, starts, ends, texts = (pc.filter(c, complete) for c in (docs, starts, ends, texts))
+            rows = kernels.add(kernels.cast(kernels.indices_nonzero(complete), pa.int64()), integer(offset))
+            docs, starts, ends, texts = (kernels.filter_(c, complete) for c in (docs, starts, ends, texts))
             self.spans.add(docs, starts, ends, texts, rows)
         return out
 
@@ -294,13 +300,15 @@ class TableChecker:
         return out + self._duplicates(primary_key)
 
     def _duplicates(self, names: list[str]) -> list[Problem]:
-        columns = [pc.fill_null(self.key_column(n), EMPTY) for n in names]
-        key = columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, string(KEY_SEPARATOR))
-        counts = pc.value_counts(key)
-        repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), ONE))
+        columns = [kernels.fill_null(self.key_column(n), EMPTY) for n in names]
+        key = columns[0] if len(columns) == 1 else kernels.binary_join_element_wise(*columns, string(KEY_SEPARATOR))
+        if kernels.count_distinct(key).as_py() == len(key):  # the usual case, and cheaper than counting each value
+            return []
+        counts = kernels.value_counts(key)
+        repeated = kernels.filter_(counts.field("values"), kernels.greater(counts.field("counts"), ONE))
         if len(repeated) == 0:
             return []
-        rows = _rows(pc.is_in(key, value_set=repeated))
+        rows = _rows(kernels.is_in(key, value_set=repeated))
         seen: set[str] = set()
         out = []
         label = ", ".join(names)
@@ -323,8 +331,9 @@ def check_references(checkers: Mapping[str, TableChecker]) -> list[Problem]:
                 continue
             (column,), (key,) = fk.fields, fk.reference
             values = checker.key_column(column)
-            dangling = pc.and_(
-                pc.invert(_missing(values)), pc.invert(pc.is_in(values, value_set=target.key_column(key)))
+            dangling = kernels.and_(
+                kernels.invert(_missing(values)),
+                kernels.invert(kernels.is_in(values, value_set=target.key_column(key))),
             )
             rows = _rows(dangling)
             for i, v in zip(rows, _values(values, rows), strict=True):

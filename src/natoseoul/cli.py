@@ -12,6 +12,14 @@ import click
 from ._version import __version__
 from .errors import DataError
 from .formats import EXPORT_FORMATS, SHOW_FORMATS
+from .process import prepare
+
+
+def run() -> None:
+    """The ``natoseoul`` program (console script and ``python -m natoseoul``): ``main`` in a process
+    of its own, set up for the command it runs (see ``process.py``)."""
+    prepare(sys.argv[1:])
+    main()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -18,6 +18,7 @@ from types import TracebackType
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from . import kernels
 from .errors import DataError
 from .schema import Table
 
@@ -217,7 +218,12 @@ def _excerpt(text: str, limit: int = 60) -> str:
 
 
 def _as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
-    return batch.cast(pa.schema([pa.field(n, pa.string()) for n in batch.schema.names]))
+    """Every column as text cells (Parquet columns are typed; a CSV column outside the schema is
+    read with an inferred type). Columns that are text already are passed on as they are."""
+    if all(column.type == pa.string() for column in batch.columns):
+        return batch
+    columns = [c if c.type == pa.string() else kernels.cast(c, pa.string()) for c in batch.columns]
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
 
 
 def _arrow_message(exc: BaseException) -> str:

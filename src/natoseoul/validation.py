@@ -133,13 +133,17 @@ class _Validator:
             return table, self.check_file(TABLES[table], fmt, *jobs[table])
 
         results = [check(t) for t in jobs if t == "documents"]
+        # the largest files first, so that no large one is left running alone at the end
+        rest = sorted((t for t in jobs if t != "documents"), key=lambda t: -_size(jobs[t][0]))
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            results += pool.map(check, [t for t in jobs if t != "documents"])
-        checkers = {table: checker for table, checker in results if checker is not None}
-        problems = check_references(checkers)
-        if self.seeds_root is not None and self.documents is not None:
-            problems += check_spans(checkers, self.seed_texts(self.seeds_root, *self.documents))
-            self.report.seeds = self.seeds_root / "seeds"
+            results += pool.map(check, rest)
+            checkers = {table: checker for table, checker in results if checker is not None}
+            references = pool.submit(check_references, checkers)  # Arrow kernels, beside the spans' Python
+            problems = []
+            if self.seeds_root is not None and self.documents is not None:
+                problems += check_spans(checkers, self.seed_texts(self.seeds_root, *self.documents))
+                self.report.seeds = self.seeds_root / "seeds"
+            problems += references.result()
         for p in problems:
             self.add(jobs[p.table][1], [p])
 
@@ -206,6 +210,13 @@ def _seed_problem(file: Path, sha256: str | None, count: str | None) -> tuple[st
     if count and count != str(len(text)):
         return "char_count", f"{count} differs from the length of {file.name} ({len(text)} characters)"
     return text
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported as missing when checked
 
 
 def _columns(batch: pa.RecordBatch, names: tuple[str, ...]) -> list[list[str | None]]:

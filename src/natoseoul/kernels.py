@@ -1,0 +1,81 @@
+"""The Arrow compute kernels the checks use, called by name as ``pyarrow.compute`` calls them.
+
+``import pyarrow.compute`` writes a Python wrapper, with a docstring scraped from Arrow's, for each
+of the ~290 kernels Arrow registers: about 40 ms, a sixth of ``natoseoul validate`` on 100k rows.
+The checks need two dozen kernels, so they call them here through ``call_function`` and the options
+classes, which ``pyarrow.compute`` itself re-exports from the module that defines them. The array
+methods ``take``, ``filter`` and ``cast`` import ``pyarrow.compute`` on first use, so the checks use
+the kernels below instead; a test runs ``validate`` and checks that it was never imported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+from pyarrow._compute import (
+    ArraySortOptions,
+    CastOptions,
+    FilterOptions,
+    MatchSubstringOptions,
+    RunEndEncodeOptions,
+    SetLookupOptions,
+    StrftimeOptions,
+    StrptimeOptions,
+    call_function,
+)
+
+Value = Any  # an Arrow array or scalar
+
+
+def _kernel(name: str) -> Any:
+    """A kernel that takes only values, no options: ``_kernel("equal")(a, b)``."""
+
+    def call(*values: Value) -> Any:
+        return call_function(name, list(values))
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+add, and_, equal, greater, less, less_equal = map(_kernel, ("add", "and", "equal", "greater", "less", "less_equal"))
+invert, is_valid, binary_length = map(_kernel, ("invert", "is_valid", "binary_length"))
+if_else, indices_nonzero, take = map(_kernel, ("if_else", "indices_nonzero", "take"))
+max_, count_distinct, value_counts = map(_kernel, ("max", "count_distinct", "value_counts"))
+# Missing cells take ``fill`` (a scalar of the column's type), as ``pyarrow.compute.fill_null`` does.
+fill_null = _kernel("coalesce")
+binary_join_element_wise = _kernel("binary_join_element_wise")  # the separator is the last value
+
+
+def cast(values: Value, to: pa.DataType) -> Any:
+    """Arrow's safe cast: a value that does not fit raises ``pa.ArrowInvalid``."""
+    return call_function("cast", [values], CastOptions.safe(to))
+
+
+def filter_(values: Value, mask: Value) -> Any:
+    return call_function("filter", [values, mask], FilterOptions("drop"))
+
+
+def is_in(values: Value, value_set: pa.Array) -> Any:
+    return call_function("is_in", [values], SetLookupOptions(value_set))
+
+
+def match_substring_regex(values: Value, pattern: str) -> Any:
+    return call_function("match_substring_regex", [values], MatchSubstringOptions(pattern))
+
+
+def strptime(values: Value, format: str, unit: str) -> Any:
+    """Parse timestamps; a cell that does not parse becomes null."""
+    return call_function("strptime", [values], StrptimeOptions(format, unit, error_is_null=True))
+
+
+def strftime(values: Value, format: str) -> Any:
+    return call_function("strftime", [values], StrftimeOptions(format))
+
+
+def sort_indices(values: Value) -> Any:
+    return call_function("array_sort_indices", [values], ArraySortOptions())
+
+
+def run_end_encode(values: Value) -> Any:
+    return call_function("run_end_encode", [values], RunEndEncodeOptions())
