@@ -45,7 +45,10 @@ def _missing(column: pa.Array) -> pa.Array:
     return kernels.fill_null(kernels.equal(kernels.binary_length(column), ZERO), TRUE)
 
 
-def _rows(mask: pa.Array) -> list[int]:
+def _rows(mask: pa.BooleanArray) -> list[int]:
+    """The rows where ``mask`` is true (null counts as false)."""
+    if mask.true_count == 0:  # the usual case, read off the bitmap without a kernel
+        return []
     return [int(i) for i in kernels.indices_nonzero(kernels.fill_null(mask, FALSE)).to_pylist()]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -73,11 +72,15 @@ def open_package(target: Path | None = None) -> Package:
         path, shown = target, target.parent
     if not path.is_file():
         raise DataError(f"{path}: no such file (expected a data package directory or its {DESCRIPTOR})")
-    if zipfile.is_zipfile(path):
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc}") from None
+    if data.startswith(b"PK"):  # a zip archive's signature (no JSON text starts so)
         raise DataError(f"{path}: is a zip archive; check it with `natoseoul verify`, or unzip it and give the folder")
     try:
-        descriptor = json.loads(path.read_bytes())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        descriptor = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError(f"{path}: cannot read as JSON: {exc}") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise DataError(f"{path}: not a data package descriptor (no 'resources' list)")

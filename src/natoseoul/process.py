@@ -27,5 +27,5 @@ def prepare(args: list[str]) -> None:
     if not args or args[0] not in TABLE_COMMANDS:
         return
     if "--frictionless" not in args:
-        sys.modules.setdefault("numpy", None)
+        sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]  # None: "not installed"
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # read by Arrow at its first allocation

@@ -1,0 +1,94 @@
+"""The ``natoseoul`` program's own process (``process.py``): the table commands run without numpy,
+pandas or ``pyarrow.compute`` and allocate with the C library's malloc, while a user's Python that
+calls the library keeps pyarrow's defaults."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_helpers import ENTRY_POINT, copy_release, csv_rows, set_cell
+
+pytest.importorskip("numpy")  # the point is that numpy is installed and still not imported
+PROGRAMS = {"console script": [str(ENTRY_POINT)], "python -m": ["-m", "natoseoul"]}
+
+
+def imported(args: list[str], program: list[str], env: dict[str, str] | None = None) -> tuple[int, str, set[str]]:
+    """Run the program under ``-X importtime``: exit status, stdout and every module it imported."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *program, *args], capture_output=True, text=True, env=env, timeout=300
+    )
+    modules = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    return proc.returncode, proc.stdout, modules
+
+
+def heavy(modules: set[str]) -> set[str]:
+    return {m for m in modules if m.split(".")[0] in ("numpy", "pandas") or m == "pyarrow.compute"}
+
+
+@pytest.mark.parametrize("program", PROGRAMS.values(), ids=PROGRAMS.keys())
+def test_validate_reads_csv_and_parquet_without_numpy_or_pyarrow_compute(tmp_path: Path, program: list[str]) -> None:
+    dist = copy_release(tmp_path)
+    events = dist / "csv" / "events.csv"
+    set_cell(events, 0, "date_start", "2023-02-30")
+    set_cell(events, 1, "event_id", csv_rows(events)[0]["event_id"])  # a duplicate key and dangling references
+    code, out, modules = imported(["validate", str(dist)], program)
+    assert code == 1 and "is not a date" in out and "duplicate primary key" in out and "is not an event_id" in out
+    assert "pyarrow.parquet" in modules  # the Parquet resources were read too
+    assert heavy(modules) == set()
+
+
+def test_export_verify_and_info_run_without_numpy(tmp_path: Path) -> None:
+    program = PROGRAMS["console script"]
+    for args in (
+        ["export", "-q", "-f", "csv", "-o", str(tmp_path / "csv")],
+        ["export", "-q", "--from", str(tmp_path / "csv"), "-f", "parquet", "-o", str(tmp_path / "parquet")],
+        ["export", "-q", "-f", "xlsx", "-o", str(tmp_path / "xlsx")],
+        ["verify"],
+        ["info"],
+    ):
+        code, _, modules = imported(args, program)
+        assert code == 0, args
+        assert {m for m in heavy(modules) if not m.startswith("pyarrow")} == set(), args
+    assert (tmp_path / "parquet" / "quotes.parquet").is_file() and (tmp_path / "xlsx" / "natoseoul.xlsx").is_file()
+
+
+def test_validate_with_frictionless_keeps_numpy_importable() -> None:
+    code, out, _ = imported(["validate", "--frictionless"], PROGRAMS["console script"])
+    assert code == 0 and out.startswith("valid:")
+
+
+def pool_and_numpy(args: list[str], env: dict[str, str]) -> str:
+    """What ``prepare(args)`` leaves in a fresh process: Arrow's memory pool, and whether numpy imports."""
+    code = (
+        "import sys\nfrom natoseoul.process import prepare\nprepare(sys.argv[1:])\nimport pyarrow as pa\n"
+        "try:\n    import numpy\n    numpy_ok = True\nexcept ImportError:\n    numpy_ok = False\n"
+        "print(pa.default_memory_pool().backend_name, 'numpy' if numpy_ok else 'no numpy')\n"
+    )
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env).stdout.strip()
+
+
+def test_table_commands_allocate_with_malloc_unless_the_user_chose() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    default = pool_and_numpy([], env).split()[0]  # pyarrow's own choice on this platform
+    assert pool_and_numpy(["validate", "pkg"], env) == "system no numpy"
+    assert pool_and_numpy(["validate", "pkg", "--frictionless"], env) == "system numpy"
+    assert pool_and_numpy(["show", "events"], env) == f"{default} numpy"  # other commands: pyarrow's defaults
+    assert pool_and_numpy(["build"], env) == f"{default} numpy"
+    chosen = {**env, "ARROW_DEFAULT_MEMORY_POOL": default}
+    assert pool_and_numpy(["export", "-f", "csv"], chosen) == f"{default} no numpy"
+
+
+def test_main_called_from_python_leaves_the_users_imports_alone() -> None:
+    code = (
+        "from natoseoul.cli import main\ntry:\n    main(['validate'])\nexcept SystemExit as exit:\n"
+        "    print('exit', exit.code)\nimport numpy, pyarrow as pa\nprint(pa.default_memory_pool().backend_name)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    default = pool_and_numpy([], env).split()[0]
+    assert out.splitlines()[-2:] == ["exit 0", default]
