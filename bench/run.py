@@ -542,6 +542,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-repeat", type=int, default=7, help="fresh-process loads of each kind (median)")
     parser.add_argument("--keep", type=Path, help="keep the generated packages in this directory")
     args = parser.parse_args(argv)
+    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
+        parser.error(f"--keep {args.keep}: not empty; give a new or empty directory")
     work = Path(tempfile.mkdtemp(prefix="natoseoul-bench-")) if args.keep is None else args.keep
     try:
         return _benchmark(args, work)

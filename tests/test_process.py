@@ -1,5 +1,5 @@
 """The ``natoseoul`` program's own process (``process.py``): the table commands run without numpy,
-pandas or ``pyarrow.compute`` and allocate with the C library's malloc, while a user's Python that
+pandas or ``pyarrow.compute`` and have mimalloc commit memory on demand, while a user's Python that
 calls the library keeps pyarrow's defaults."""
 
 from __future__ import annotations
@@ -62,33 +62,33 @@ def test_validate_with_frictionless_keeps_numpy_importable() -> None:
     assert code == 0 and out.startswith("valid:")
 
 
-def pool_and_numpy(args: list[str], env: dict[str, str]) -> str:
-    """What ``prepare(args)`` leaves in a fresh process: Arrow's memory pool, and whether numpy imports."""
+def after_prepare(args: list[str], env: dict[str, str]) -> str:
+    """What ``prepare(args)`` leaves in a fresh process: mimalloc's arena setting, Arrow's memory pool
+    and whether numpy imports."""
     code = (
-        "import sys\nfrom natoseoul.process import prepare\nprepare(sys.argv[1:])\nimport pyarrow as pa\n"
+        "import os, sys\nfrom natoseoul.process import prepare\nprepare(sys.argv[1:])\nimport pyarrow as pa\n"
         "try:\n    import numpy\n    numpy_ok = True\nexcept ImportError:\n    numpy_ok = False\n"
-        "print(pa.default_memory_pool().backend_name, 'numpy' if numpy_ok else 'no numpy')\n"
+        "print(os.environ.get('MIMALLOC_ARENA_EAGER_COMMIT', '-'), pa.default_memory_pool().backend_name,"
+        " 'numpy' if numpy_ok else 'no numpy')\n"
     )
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env).stdout.strip()
 
 
-def test_table_commands_allocate_with_malloc_unless_the_user_chose() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
-    default = pool_and_numpy([], env).split()[0]  # pyarrow's own choice on this platform
-    assert pool_and_numpy(["validate", "pkg"], env) == "system no numpy"
-    assert pool_and_numpy(["validate", "pkg", "--frictionless"], env) == "system numpy"
-    assert pool_and_numpy(["show", "events"], env) == f"{default} numpy"  # other commands: pyarrow's defaults
-    assert pool_and_numpy(["build"], env) == f"{default} numpy"
-    chosen = {**env, "ARROW_DEFAULT_MEMORY_POOL": default}
-    assert pool_and_numpy(["export", "-f", "csv"], chosen) == f"{default} no numpy"
+def test_table_commands_commit_memory_on_demand_unless_the_user_chose() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIMALLOC_", "ARROW_"))}
+    pool = after_prepare([], env).split()[1]  # pyarrow's own choice on this platform, kept throughout
+    assert after_prepare(["validate", "pkg"], env) == f"0 {pool} no numpy"
+    assert after_prepare(["validate", "pkg", "--frictionless"], env) == f"0 {pool} numpy"
+    assert after_prepare(["show", "events"], env) == f"- {pool} numpy"  # other commands: pyarrow's defaults
+    assert after_prepare(["build"], env) == f"- {pool} numpy"
+    assert after_prepare(["export", "-f", "csv"], {**env, "MIMALLOC_ARENA_EAGER_COMMIT": "1"}) == f"1 {pool} no numpy"
 
 
 def test_main_called_from_python_leaves_the_users_imports_alone() -> None:
     code = (
         "from natoseoul.cli import main\ntry:\n    main(['validate'])\nexcept SystemExit as exit:\n"
-        "    print('exit', exit.code)\nimport numpy, pyarrow as pa\nprint(pa.default_memory_pool().backend_name)\n"
+        "    print('exit', exit.code)\nimport os, numpy\nprint(os.environ.get('MIMALLOC_ARENA_EAGER_COMMIT', '-'))\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIMALLOC_")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
-    default = pool_and_numpy([], env).split()[0]
-    assert out.splitlines()[-2:] == ["exit 0", default]
+    assert out.splitlines()[-2:] == ["exit 0", "-"]
