@@ -116,8 +116,8 @@ class _Validator:
 
     def check_group(self, fmt: str, entries: list[tuple[str, str]]) -> None:
         """Check the files of one format, then the foreign keys between them and the evidence spans.
-        The documents table goes first (it names the seed texts); the others run in parallel
-        threads, as the Arrow reading and compute kernels release the GIL."""
+        The files are checked in parallel threads, as the Arrow reading and compute kernels release
+        the GIL; the spans wait for them all (the documents table names the seed texts)."""
         jobs: dict[str, tuple[Path, str]] = {}
         for table, rel in entries:
             shown = self.rank(self.package.show(rel))
@@ -132,11 +132,10 @@ class _Validator:
         def check(table: str) -> tuple[str, TableChecker | None]:
             return table, self.check_file(TABLES[table], fmt, *jobs[table])
 
-        results = [check(t) for t in jobs if t == "documents"]
         # the largest files first, so that no large one is left running alone at the end
-        rest = sorted((t for t in jobs if t != "documents"), key=lambda t: -_size(jobs[t][0]))
+        order = sorted(jobs, key=lambda t: -_size(jobs[t][0]))
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            results += pool.map(check, rest)
+            results = list(pool.map(check, order))
             checkers = {table: checker for table, checker in results if checker is not None}
             references = pool.submit(check_references, checkers)  # Arrow kernels, beside the spans' Python
             problems = []
