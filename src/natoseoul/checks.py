@@ -53,6 +53,8 @@ def _rows(mask: pa.BooleanArray) -> list[int]:
 
 
 def _values(column: pa.Array, rows: list[int]) -> list[str]:
+    if not rows:
+        return []
     return [str(v) for v in kernels.take(column, integers(rows)).to_pylist()]
 
 

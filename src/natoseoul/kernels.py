@@ -38,12 +38,22 @@ def _kernel(name: str) -> Any:
     return call
 
 
-add, and_, equal, greater, less, less_equal = map(_kernel, ("add", "and", "equal", "greater", "less", "less_equal"))
-invert, is_valid, binary_length = map(_kernel, ("invert", "is_valid", "binary_length"))
-if_else, indices_nonzero, take = map(_kernel, ("if_else", "indices_nonzero", "take"))
-max_, count_distinct, value_counts = map(_kernel, ("max", "count_distinct", "value_counts"))
-# Missing cells take ``fill`` (a scalar of the column's type), as ``pyarrow.compute.fill_null`` does.
-fill_null = _kernel("coalesce")
+add = _kernel("add")
+and_ = _kernel("and")
+equal = _kernel("equal")
+greater = _kernel("greater")
+less = _kernel("less")
+less_equal = _kernel("less_equal")
+invert = _kernel("invert")
+is_valid = _kernel("is_valid")
+binary_length = _kernel("binary_length")
+if_else = _kernel("if_else")
+indices_nonzero = _kernel("indices_nonzero")
+take = _kernel("take")
+max_ = _kernel("max")
+count_distinct = _kernel("count_distinct")
+value_counts = _kernel("value_counts")
+fill_null = _kernel("coalesce")  # the fill is a scalar of the column's type, as in pyarrow.compute.fill_null
 binary_join_element_wise = _kernel("binary_join_element_wise")  # the separator is the last value
 
 
