@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from . import kernels
 from .arrowvalues import FALSE, TRUE, integer, integers, string, strings
+from .errors import excerpt
 from .schema import TABLES, Field, Table
 
 KEY_SEPARATOR = "\x1f"
@@ -71,8 +72,8 @@ def _a(noun: str) -> str:
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
-def _short(value: str, limit: int = 50) -> str:
-    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+def _short(value: str) -> str:
+    return repr(excerpt(value, 50))
 
 
 def parse_column(spec: Field, column: pa.Array) -> tuple[pa.Array, pa.Array]:

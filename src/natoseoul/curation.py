@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError
+from .errors import DataError, excerpt
 
 Row = dict[str, Any]
 
@@ -192,8 +192,8 @@ def _find_all(haystack: str, needle: str) -> Iterator[int]:
         start = haystack.find(needle, start + 1)
 
 
-def _short(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+def _short(text: str) -> str:
+    return repr(excerpt(text))
 
 
 def _records(data: dict[str, Any], key: str, name: str) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from . import kernels
-from .errors import DataError
+from .errors import DataError, excerpt
 from .schema import Table
 
 CSV_BLOCK_SIZE = 1 << 22  # 4 MiB of CSV per batch: bounded memory on large files
@@ -171,7 +171,7 @@ def csv_batches(
 
     def refuse(row: pacsv.InvalidRow) -> str:
         if row.number is not None:
-            got = f"expected {row.expected_columns} cells, got {row.actual_columns}: {_excerpt(row.text)}"
+            got = f"expected {row.expected_columns} cells, got {row.actual_columns}: {excerpt(row.text)}"
             bad_rows.append(CSVRowError(path, row.number, f"cannot read as CSV: {got}"))
         return "error"
 
@@ -212,10 +212,6 @@ class CSVRowError(DataError):
     def __init__(self, path: Path, row: int, reason: str) -> None:
         super().__init__(f"{path}:{row}: {reason}")
         self.row, self.reason = row, reason
-
-
-def _excerpt(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
