@@ -48,13 +48,16 @@ def test_export_verify_and_info_run_without_numpy(tmp_path: Path) -> None:
         ["export", "-q", "-f", "csv", "-o", str(tmp_path / "csv")],
         ["export", "-q", "--from", str(tmp_path / "csv"), "-f", "parquet", "-o", str(tmp_path / "parquet")],
         ["export", "-q", "-f", "xlsx", "-o", str(tmp_path / "xlsx")],
+        ["export", "-q", "-f", "sqlite", "-o", str(tmp_path / "sqlite")],
+        ["export", "-q", "-f", "jsonl", "-o", str(tmp_path / "jsonl")],
         ["verify"],
         ["info"],
     ):
         code, _, modules = imported(args, program)
         assert code == 0, args
         assert {m for m in heavy(modules) if not m.startswith("pyarrow")} == set(), args
-    assert (tmp_path / "parquet" / "quotes.parquet").is_file() and (tmp_path / "xlsx" / "natoseoul.xlsx").is_file()
+    written = ["parquet/quotes.parquet", "xlsx/natoseoul.xlsx", "sqlite/natoseoul.sqlite", "jsonl/quotes.jsonl"]
+    assert all((tmp_path / name).is_file() for name in written)
 
 
 def test_validate_with_frictionless_keeps_numpy_importable() -> None:
