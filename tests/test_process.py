@@ -60,7 +60,7 @@ def test_export_verify_and_info_run_without_numpy(tmp_path: Path) -> None:
     assert all((tmp_path / name).is_file() for name in written)
 
 
-def test_validate_with_frictionless_keeps_numpy_importable() -> None:
+def test_validate_with_frictionless_runs_in_the_program() -> None:
     code, out, _ = imported(["validate", "--frictionless"], PROGRAMS["console script"])
     assert code == 0 and out.startswith("valid:")
 

@@ -1,9 +1,9 @@
 """Checks of table data against the schema: types, constraints, keys, references and evidence spans.
 
 The checks run on Arrow record batches of *text* cells (as read from CSV), column by column with
-Arrow's compute kernels (``kernels.py``), so they are fast and stream: a table is fed batch by batch, and only its key
-columns (for the uniqueness and foreign-key checks) and a few numbers per evidence span (for the
-span check against the seeds) are kept for the end. The build checks what it is about to publish
+Arrow's compute kernels (``kernels.py``), so they are fast and stream: a table is fed batch by
+batch, and only its key columns (for the uniqueness and foreign-key checks) and a few numbers per
+evidence span (for the span check against the seeds) are kept for the end. The build checks what it is about to publish
 with exactly this code, and ``natoseoul validate`` checks a user's copy with it.
 """
 

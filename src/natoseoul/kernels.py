@@ -1,7 +1,7 @@
 """The Arrow compute kernels the checks use, called by name as ``pyarrow.compute`` calls them.
 
 ``import pyarrow.compute`` writes a Python wrapper, with a docstring scraped from Arrow's, for each
-of the ~290 kernels Arrow registers: about 40 ms, a sixth of ``natoseoul validate`` on 100k rows.
+of the ~290 kernels Arrow registers: about 40 ms of every ``natoseoul validate``.
 The checks need two dozen kernels, so they call them here through ``call_function`` and the options
 classes, which ``pyarrow.compute`` itself re-exports from the module that defines them. The array
 methods ``take``, ``filter`` and ``cast`` import ``pyarrow.compute`` on first use, so the checks use
