@@ -468,7 +468,7 @@ def timed_pair(ours: list[str], theirs: list[str] | None, repeat: int) -> tuple[
 
 
 def ours_validate(package: Path) -> list[str]:
-    return [sys.executable, "-m", "natoseoul", "validate", str(package)]
+    return [str(BIN / "natoseoul"), "validate", str(package)]
 
 
 def frictionless_validate(package: Path) -> list[str]:
@@ -476,7 +476,7 @@ def frictionless_validate(package: Path) -> list[str]:
 
 
 def export_ours(source: Path, output: Path) -> list[str]:
-    return [sys.executable, "-m", "natoseoul", "export", "--from", str(source), "-f", "parquet", "-o", str(output),
+    return [str(BIN / "natoseoul"), "export", "--from", str(source), "-f", "parquet", "-o", str(output),
             "--force", "--quiet"]  # fmt: skip
 
 
@@ -544,6 +544,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
         parser.error(f"--keep {args.keep}: not empty; give a new or empty directory")
+    missing = [name for name in ("natoseoul", "frictionless") if not (BIN / name).is_file()]
+    if missing:  # both run as the console scripts users run, installed beside this interpreter
+        parser.error(f"{', '.join(missing)}: not installed in {BIN}; run pip install -e '.[test]' with this Python")
     work = Path(tempfile.mkdtemp(prefix="natoseoul-bench-")) if args.keep is None else args.keep
     try:
         return _benchmark(args, work)

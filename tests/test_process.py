@@ -1,6 +1,6 @@
 """The ``natoseoul`` program's own process (``process.py``): the table commands run without numpy,
-pandas or ``pyarrow.compute`` and have mimalloc commit memory on demand, while a user's Python that
-calls the library keeps pyarrow's defaults."""
+pandas or ``pyarrow.compute``, have mimalloc commit memory on demand and run without the cyclic
+garbage collector, while a user's Python that calls the library keeps the defaults."""
 
 from __future__ import annotations
 
@@ -66,13 +66,13 @@ def test_validate_with_frictionless_runs_in_the_program() -> None:
 
 
 def after_prepare(args: list[str], env: dict[str, str]) -> str:
-    """What ``prepare(args)`` leaves in a fresh process: mimalloc's arena setting, Arrow's memory pool
-    and whether numpy imports."""
+    """What ``prepare(args)`` leaves in a fresh process: mimalloc's arena setting, Arrow's memory pool,
+    whether numpy imports and whether the cyclic garbage collector runs."""
     code = (
-        "import os, sys\nfrom natoseoul.process import prepare\nprepare(sys.argv[1:])\nimport pyarrow as pa\n"
+        "import gc, os, sys\nfrom natoseoul.process import prepare\nprepare(sys.argv[1:])\nimport pyarrow as pa\n"
         "try:\n    import numpy\n    numpy_ok = True\nexcept ImportError:\n    numpy_ok = False\n"
         "print(os.environ.get('MIMALLOC_ARENA_EAGER_COMMIT', '-'), pa.default_memory_pool().backend_name,"
-        " 'numpy' if numpy_ok else 'no numpy')\n"
+        " 'numpy' if numpy_ok else 'no numpy', 'gc' if gc.isenabled() else 'no gc')\n"
     )
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env).stdout.strip()
 
@@ -80,18 +80,20 @@ def after_prepare(args: list[str], env: dict[str, str]) -> str:
 def test_table_commands_commit_memory_on_demand_unless_the_user_chose() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MIMALLOC_", "ARROW_"))}
     pool = after_prepare([], env).split()[1]  # pyarrow's own choice on this platform, kept throughout
-    assert after_prepare(["validate", "pkg"], env) == f"0 {pool} no numpy"
-    assert after_prepare(["validate", "pkg", "--frictionless"], env) == f"0 {pool} numpy"
-    assert after_prepare(["show", "events"], env) == f"- {pool} numpy"  # other commands: pyarrow's defaults
-    assert after_prepare(["build"], env) == f"- {pool} numpy"
-    assert after_prepare(["export", "-f", "csv"], {**env, "MIMALLOC_ARENA_EAGER_COMMIT": "1"}) == f"1 {pool} no numpy"
+    assert after_prepare(["validate", "pkg"], env) == f"0 {pool} no numpy no gc"
+    assert after_prepare(["validate", "pkg", "--frictionless"], env) == f"0 {pool} numpy gc"
+    assert after_prepare(["show", "events"], env) == f"- {pool} numpy gc"  # other commands: the defaults
+    assert after_prepare(["build"], env) == f"- {pool} numpy gc"
+    export = after_prepare(["export", "-f", "csv"], {**env, "MIMALLOC_ARENA_EAGER_COMMIT": "1"})
+    assert export == f"1 {pool} no numpy no gc"
 
 
 def test_main_called_from_python_leaves_the_users_imports_alone() -> None:
     code = (
         "from natoseoul.cli import main\ntry:\n    main(['validate'])\nexcept SystemExit as exit:\n"
-        "    print('exit', exit.code)\nimport os, numpy\nprint(os.environ.get('MIMALLOC_ARENA_EAGER_COMMIT', '-'))\n"
+        "    print('exit', exit.code)\nimport gc, os, numpy\n"
+        "print(os.environ.get('MIMALLOC_ARENA_EAGER_COMMIT', '-'))\nprint(gc.isenabled())\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("MIMALLOC_")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
-    assert out.splitlines()[-2:] == ["exit 0", "-"]
+    assert out.splitlines()[-3:] == ["exit 0", "-", "True"]

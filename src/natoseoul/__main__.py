@@ -1,5 +1,5 @@
 """``python -m natoseoul``: the same command line as ``natoseoul``."""
 
-from .cli import run
+from .process import run
 
 run()

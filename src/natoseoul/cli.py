@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,17 +12,6 @@ import click
 from ._version import __version__
 from .errors import DataError
 from .formats import EXPORT_FORMATS, SHOW_FORMATS
-from .process import prepare
-
-
-def run() -> None:
-    """The ``natoseoul`` program (console script and ``python -m natoseoul``): ``main`` in a process
-    of its own, set up for the command it runs (see ``process.py``)."""
-    prepare(sys.argv[1:])
-    try:
-        main()
-    finally:
-        gc.freeze()  # the interpreter's last collection, at exit, then skips every object: ~12 ms
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,7 +6,6 @@ valid name and lists them all, so a typo is fixed without reading the source.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 
 from .errors import DataError
@@ -35,6 +34,8 @@ def check_name(kind: str, name: str, valid: Collection[str]) -> str:
         return name
     ordered = list(valid)
     by_lower = {v.lower(): v for v in ordered}
+    import difflib  # here, not on import: only a wrong name needs it
+
     close = difflib.get_close_matches(str(name).lower(), list(by_lower), n=1)
     hint = f" Did you mean {by_lower[close[0]]!r}?" if close else ""
     listing = ", ".join(ordered) if len(ordered) <= 30 else ", ".join(ordered[:30]) + ", …"
