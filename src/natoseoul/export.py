@@ -19,7 +19,7 @@ from . import descriptor, names, tableio
 from .errors import DataError
 from .formats import EXPORT_FORMATS
 from .loading import check_name, load
-from .packagefiles import open_package
+from .packagefiles import DESCRIPTOR, open_package
 from .packagetables import TableFile, table_files
 from .schema import TABLES
 from .tableio import Staging
@@ -92,13 +92,23 @@ def _field_rows() -> list[list[str | bool | None]]:
     return rows
 
 
+def _table_file(name: str, fmt: str) -> str:
+    """The file of one table in the formats that write a file per table (csv, parquet, json, jsonl)."""
+    return f"{name}.{fmt}"
+
+
+def _package_file(fmt: str) -> str:
+    """The one file of the formats that hold every table (sqlite, xlsx)."""
+    return f"natoseoul.{fmt}"
+
+
 def output_names(fmt: str, names: Sequence[str]) -> list[str]:
     """The files an export of these tables writes, relative to the output directory."""
     if fmt in ("csv", "parquet"):
-        return [f"{name}.{fmt}" for name in names] + ["datapackage.json"]
+        return [_table_file(name, fmt) for name in names] + [DESCRIPTOR]
     if fmt in ("json", "jsonl"):
-        return [f"{name}.{fmt}" for name in names]
-    return [f"natoseoul.{fmt}"]
+        return [_table_file(name, fmt) for name in names]
+    return [_package_file(fmt)]
 
 
 def _write(fmt: str, inputs: Mapping[str, TableFile], meta: dict[str, Any], output: Path, staging: Staging) -> None:
@@ -108,17 +118,17 @@ def _write(fmt: str, inputs: Mapping[str, TableFile], meta: dict[str, Any], outp
         stream = tableio.write_csv if fmt == "csv" else tableio.write_parquet
         stats = {}
         for name, source in inputs.items():
-            path = staging.new(output / f"{name}.{fmt}")
+            path = staging.new(output / _table_file(name, fmt))
             stream(path, source.table.arrow_schema(), source.batches())
             stats[name] = descriptor.path_stats(path)
-        staging.write(output / "datapackage.json", descriptor.dumps(descriptor.export_descriptor(meta, fmt, stats)))
+        staging.write(output / DESCRIPTOR, descriptor.dumps(descriptor.export_descriptor(meta, fmt, stats)))
     elif fmt in ("json", "jsonl"):
         for name, source in inputs.items():
-            _write_json(staging.new(output / f"{name}.{fmt}"), source.batches(), lines=fmt == "jsonl")
+            _write_json(staging.new(output / _table_file(name, fmt)), source.batches(), lines=fmt == "jsonl")
     elif fmt == "sqlite":
         from .sqlite import sqlite_bytes  # the writers of whole-table formats are imported when used
 
-        staging.write(output / "natoseoul.sqlite", sqlite_bytes({n: s.read_all() for n, s in inputs.items()}))
+        staging.write(output / _package_file(fmt), sqlite_bytes({n: s.read_all() for n, s in inputs.items()}))
     elif fmt == "xlsx":
         from .xlsx import Sheet, xlsx_bytes
 
@@ -129,7 +139,7 @@ def _write(fmt: str, inputs: Mapping[str, TableFile], meta: dict[str, Any], outp
                 Sheet(name, TABLES[name].field_names, zip(*(c.to_pylist() for c in data.columns), strict=True))
             )
         sheets.append(Sheet(WORKBOOK_FIELDS_SHEET, FIELD_COLUMNS, [r for r in _field_rows() if r[0] in inputs]))
-        staging.write(output / "natoseoul.xlsx", xlsx_bytes(sheets))
+        staging.write(output / _package_file(fmt), xlsx_bytes(sheets))
 
 
 def _write_json(path: Path, batches: Iterable[pa.RecordBatch], lines: bool) -> None:
