@@ -14,8 +14,10 @@ peak RSS from ``os.wait4``, which would otherwise include this process's own, se
 * ``natoseoul validate PKG`` vs ``frictionless validate PKG/datapackage.json`` on the same package
   (frictionless is skipped above ``--skip-frictionless-above`` rows: it is reported as null, never
   extrapolated); both also on the smallest package (about 200 rows), whose time is each validator's
-  fixed cost, so that ``validate_work_vs_frictionless`` compares the checking work alone; then a
-  corrupted copy with planted errors that both must find, compared as sets of (table, row, kind, field);
+  fixed cost, so that ``validate_work_vs_frictionless`` compares the checking work alone, and a Python
+  process that only imports click and pyarrow (``import_click_pyarrow``: the floor under any such
+  command); then a corrupted copy with planted errors that both must find, compared as sets of
+  (table, row, kind, field);
 * CSV -> Parquet: ``natoseoul export --from PKG --format parquet`` vs ``pyarrow.csv.read_csv`` with
   the same column types + ``pyarrow.parquet.write_table`` with the same Parquet options, and a check
   that both wrote the same tables;
@@ -526,6 +528,9 @@ LOAD_OURS = (
     "import natoseoul; t = natoseoul.load('quotes'); assert t.num_rows > 0"
 )
 LOAD_PYARROW = "import pyarrow.parquet as pq; t = pq.read_table({f!r}); assert t.num_rows > 0"
+# The floor under any command-line tool built on click and pyarrow: a Python process that imports
+# both and does nothing, set up as the natoseoul program sets up its own (process.py).
+IMPORTS_ONLY = "import gc, sys; gc.disable(); sys.modules['numpy'] = None; import click, pyarrow"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -580,6 +585,8 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
     seconds["frictionless_tiny"] = fl[0] if fl else None
     print(f"fixed cost (smallest package): natoseoul {seconds['validate_tiny']:.2f}s; "
           f"frictionless {_fmt(seconds['frictionless_tiny'])}")  # fmt: skip
+    (seconds["import_click_pyarrow"], _), _ = timed_pair([sys.executable, "-c", IMPORTS_ONLY], None, args.repeat)
+    print(f"floor (a Python process that only imports click and pyarrow): {seconds['import_click_pyarrow']:.2f}s")
 
     # planted errors: on this package, or on a smaller one when frictionless is skipped at this size
     if with_frictionless:

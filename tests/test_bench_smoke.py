@@ -26,7 +26,8 @@ def test_benchmark_writes_its_json_and_both_validators_agree(tmp_path: Path) -> 
     assert result["export_same_tables"] is True
     assert set(result["peak_rss_mb"]) == {"validate", "export"}
     assert all(v > 0 for v in result["peak_rss_mb"].values())
-    for step in ("validate", "frictionless", "export", "pyarrow_export", "load", "pyarrow_load"):
+    steps = ("validate", "frictionless", "import_click_pyarrow", "export", "pyarrow_export", "load", "pyarrow_load")
+    for step in steps:
         assert result["seconds"][step] > 0, step
     planted = result["planted_errors"]
     assert planted["agree"] and planted["mismatches"] == []
