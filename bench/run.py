@@ -529,8 +529,8 @@ LOAD_OURS = (
 )
 LOAD_PYARROW = "import pyarrow.parquet as pq; t = pq.read_table({f!r}); assert t.num_rows > 0"
 # The floor under any command-line tool built on click and pyarrow: a Python process that imports
-# both and does nothing, set up as the natoseoul program sets up its own (process.py).
-IMPORTS_ONLY = "import gc, sys; gc.disable(); sys.modules['numpy'] = None; import click, pyarrow"
+# both and does nothing, set up by the natoseoul program's own set-up (process.py) for validate.
+IMPORTS_ONLY = "from natoseoul.process import prepare; prepare(['validate']); import click, pyarrow"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,6 +58,13 @@ def release_descriptor() -> dict[str, Any]:
     return json.loads((release() / "datapackage.json").read_text(encoding="utf-8"))
 
 
+def set_first_resource_path(package: Path, path: str) -> None:
+    """Point the first resource of the package's descriptor at ``path``."""
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = path
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+
+
 def copy_release(tmp: Path, seeds: bool = True) -> Path:
     """A copy of the release at ``tmp/dist`` (with ``tmp/seeds`` beside it, as in a checkout)."""
     dist = tmp / "dist"

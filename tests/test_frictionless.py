@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from cli_helpers import csv_rows
 
 frictionless = pytest.importorskip("frictionless")
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def csv_rows(path: Path) -> int:
-    with open(path, encoding="utf-8", newline="") as f:
-        return sum(1 for _ in csv.DictReader(f))
-
-
 def test_root_descriptor_is_valid_and_every_row_is_read() -> None:
     report = frictionless.validate(str(ROOT / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     for task in report.tasks:
-        assert task.stats["rows"] == csv_rows(ROOT / task.place), task.name
+        assert task.stats["rows"] == len(csv_rows(ROOT / task.place)), task.name
 
 
 def test_release_descriptor_is_valid_but_for_parquet_byte_counts() -> None:

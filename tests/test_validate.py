@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from cli_helpers import MODES, copy_release, csv_rows, run, set_cell
+from cli_helpers import MODES, copy_release, csv_rows, run, set_cell, set_first_resource_path
 
 from natoseoul._version import __version__
 from natoseoul.schema import TABLES
@@ -160,9 +160,7 @@ def test_release_archive_given_to_validate_says_what_to_do(root: Path) -> None:
 def test_missing_file_and_unsafe_path(tmp_path: Path) -> None:
     dist = copy_release(tmp_path)
     (dist / "csv" / "quote_links.csv").unlink()
-    descriptor = json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))
-    descriptor["resources"][0]["path"] = "../seeds/x.csv"
-    (dist / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    set_first_resource_path(dist, "../seeds/x.csv")
     out = run("validate", str(dist)).out
     assert f"{dist / 'csv' / 'quote_links.csv'}: file is missing" in out
     assert "contains '..'" in out

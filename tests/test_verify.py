@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 
 import pytest
-from cli_helpers import MODES, copy_release, release_descriptor, run
+from cli_helpers import MODES, copy_release, release_descriptor, run, set_first_resource_path
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -41,17 +40,11 @@ def test_changed_truncated_and_missing_files_are_each_reported(tmp_path: Path, m
     assert "3 of" in result.err
 
 
-def _with_path(dist: Path, path: str) -> None:
-    descriptor = json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))
-    descriptor["resources"][0]["path"] = path
-    (dist / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-
-
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("path", "message"), [("../seeds/x.txt", "contains '..'"), ("/etc/passwd", "is absolute")])
 def test_paths_leading_outside_are_refused(tmp_path: Path, mode: str, path: str, message: str) -> None:
     dist = copy_release(tmp_path)
-    _with_path(dist, path)
+    set_first_resource_path(dist, path)
     result = run("verify", str(dist), mode=mode)
     assert result.code == 1 and message in result.err
     assert len(result.err.strip().splitlines()) == 1

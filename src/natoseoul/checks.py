@@ -30,6 +30,14 @@ BOOLEAN_WORDS = strings(["true", "false"])
 FAST_CASTS = {"integer": pa.int64(), "date": pa.date32()}
 
 
+HEADER_ROW = 1  # files number their rows as frictionless does: the header is row 1
+
+
+def file_row(row: int) -> int:
+    """The row number in its file of data row ``row`` (0-based): the first data row is row 2."""
+    return row + HEADER_ROW + 1
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem: the table, the data row (0-based, None for the whole table), the field, and why."""

@@ -18,7 +18,6 @@ class PackageInfo:
     """What ``natoseoul info`` prints."""
 
     version: str
-    data_version: str | None
     title: str
     rows: dict[str, int]
     sources: list[dict[str, Any]]
@@ -42,7 +41,6 @@ def package_info() -> PackageInfo:
     meta = metadata()
     return PackageInfo(
         version=__version__,
-        data_version=meta.get("version"),
         title=str(meta.get("title", "")),
         rows={name: pq.ParquetFile(parquet_path(name)).metadata.num_rows for name in table_names()},  # footer only
         sources=list(meta.get("sources", [])),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .checks import TableChecker, typed_batch
+from .checks import HEADER_ROW, TableChecker, file_row, typed_batch
 from .errors import DataError
 from .packagefiles import DESCRIPTOR, Package, resource_paths, resource_table
 from .schema import TABLES, Table
@@ -44,10 +44,10 @@ class TableFile:
             typed, problems = typed_batch(self.table, batch, offset)
             if problems:
                 first = problems[0]
+                row = file_row(first.row) if first.row is not None else HEADER_ROW
                 more = f" (and {len(problems) - 1} more in this batch)" if len(problems) > 1 else ""
                 raise DataError(
-                    f"{self.shown}:{first.row + 2 if first.row is not None else 1}:{first.field}: {first.message}"
-                    f"{more}; `natoseoul validate` lists every problem"
+                    f"{self.shown}:{row}:{first.field}: {first.message}{more}; `natoseoul validate` lists every problem"
                 )
             offset += batch.num_rows
             yield typed

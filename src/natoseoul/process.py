@@ -2,8 +2,8 @@
 
 Some of Python's and pyarrow's defaults cost these short runs more than their work, so the program
 (``run``, the console script and ``python -m natoseoul``) changes them in its own process, before
-click and pyarrow are imported. A user's Python calling the library keeps
-pyarrow's defaults, and a user's own ``MIMALLOC_ARENA_EAGER_COMMIT`` is kept.
+click and pyarrow are imported. A user's Python calling the library keeps the defaults, and a
+user's own ``MIMALLOC_ARENA_EAGER_COMMIT`` is kept.
 
 - numpy: pyarrow imports it at its own import whenever it is installed (about 70 ms), though these
   commands never use it. pyarrow 18 and later run without numpy; ``None`` in ``sys.modules`` makes

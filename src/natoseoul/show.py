@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import tableio
+from . import names, tableio
 from .errors import DataError
 from .export import json_records, table_names, typed_table
 from .formats import SHOW_FORMATS
@@ -33,10 +32,7 @@ def select_rows(name: str, where: Sequence[tuple[str, str]] = (), limit: int | N
     (name,) = table_names([name])
     data = typed_table(name)
     for column, value in where:
-        if column not in data.column_names:
-            close = difflib.get_close_matches(column, data.column_names, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise DataError(f"{name} has no column {column!r}.{hint} Columns: {', '.join(data.column_names)}")
+        names.check_name(f"{name} column", column, data.column_names)
         text = pc.cast(data.column(column), pa.string())
         mask = pc.is_null(text) if value == "" else pc.equal(text, value)
         data = data.filter(pc.fill_null(mask, False))

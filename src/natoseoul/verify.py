@@ -89,17 +89,14 @@ def _check_file(package: Package, rel: str, size: object, expected: tuple[str, s
     if isinstance(algorithm, FileCheck):
         return algorithm
     actual_size, actual_hash = _digest(path, algorithm)
-    problems = []
-    if size is not None and size != actual_size:
-        problems.append(f"bytes: expected {size}, found {actual_size}")
-    if expected is not None and expected[1] != actual_hash:
-        problems.append(f"hash: expected {algorithm}:{expected[1]}, found {algorithm}:{actual_hash}")
-    return FileCheck(shown, tuple(problems))
+    return _compare(shown, size, expected, actual_size, (algorithm, actual_hash))
 
 
 def _compare(
     shown: str, size: object, expected: tuple[str, str] | None, actual_size: int, actual: tuple[str, str] | None
 ) -> FileCheck:
+    """The FileCheck of a file (on disk or in an archive) measured as ``actual_size`` and ``actual``
+    (algorithm, hex), against what its descriptor records."""
     problems = []
     if size is not None and size != actual_size:
         problems.append(f"bytes: expected {size}, found {actual_size}")
