@@ -1,6 +1,7 @@
 """The ``natoseoul`` program's own process (``process.py``): the table commands run without numpy,
 pandas or ``pyarrow.compute``, have mimalloc commit memory on demand and run without the cyclic
-garbage collector, while a user's Python that calls the library keeps the defaults."""
+garbage collector, and the program ends without the interpreter's teardown once its output is out,
+while a user's Python that calls the library keeps the defaults."""
 
 from __future__ import annotations
 
@@ -97,3 +98,44 @@ def test_main_called_from_python_leaves_the_users_imports_alone() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MIMALLOC_")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     assert out.splitlines()[-3:] == ["exit 0", "-", "True"]
+
+
+def run_program(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """``process.run`` in a fresh Python with an exit handler that says whether the interpreter's
+    own teardown ran."""
+    code = (
+        "import atexit, sys\natexit.register(lambda: print('interpreter teardown'))\n"
+        "sys.argv = ['natoseoul', *sys.argv[1:]]\nfrom natoseoul.process import run\nrun()\n"
+    )
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
+
+
+def test_the_program_ends_at_once_with_its_output_and_exit_status(tmp_path: Path) -> None:
+    done = run_program(["validate"])
+    assert done.returncode == 0 and done.stdout.startswith("valid:") and "interpreter teardown" not in done.stdout
+    dist = copy_release(tmp_path)
+    set_cell(dist / "csv" / "events.csv", 0, "date_start", "2023-02-30")
+    done = run_program(["validate", str(dist)])
+    assert done.returncode == 1 and "is not a date" in done.stdout and "interpreter teardown" not in done.stdout
+    done = run_program(["show", "no_such_table"])  # click's own errors go the same way
+    assert done.returncode != 0 and "unknown table" in done.stderr and "interpreter teardown" not in done.stdout
+
+
+class Unflushable:
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("code", ["a message for stderr", 0])
+def test_an_exit_with_a_message_or_unflushable_output_is_left_to_python(
+    monkeypatch: pytest.MonkeyPatch, code: object
+) -> None:
+    from natoseoul import process
+
+    def refuse(status: int) -> None:
+        raise AssertionError(f"os._exit({status}) called")
+
+    monkeypatch.setattr(os, "_exit", refuse)
+    if code == 0:
+        monkeypatch.setattr(sys, "stdout", Unflushable())
+    assert process.exit_now(code) is None  # returned: Python's own exit reports it as usual

@@ -19,8 +19,12 @@ user's own ``MIMALLOC_ARENA_EAGER_COMMIT`` is kept.
   and the collector walks them again and again while the command runs (about 10 ms of validating
   100k rows, 4%). These commands make next to no reference cycles (Arrow data is reference-counted
   and freed as it goes), so it is switched off for them; peak memory at 1M rows is unchanged.
-  ``validate --frictionless`` keeps it, as frictionless may make cycles. At exit the interpreter
-  collects once more whatever the setting; ``gc.freeze()`` has that last pass skip every object.
+  ``validate --frictionless`` keeps it, as frictionless may make cycles.
+- Exit: once the command has finished and its output is flushed, the process ends at once
+  (``os._exit``, as mypy does by default) instead of tearing the interpreter down object by object:
+  about 10 ms of every command, more after a large run. Every file the commands write is complete,
+  synced and renamed before they return. When the output cannot be flushed (a closed pipe) or the
+  exit carries a message, Python's own exit runs and reports it as usual.
 """
 
 from __future__ import annotations
@@ -39,8 +43,22 @@ def run() -> None:
 
     try:
         main()
-    finally:
-        gc.freeze()  # the interpreter's last collection, at exit, then skips every object: ~12 ms
+    except SystemExit as done:
+        exit_now(done.code)
+        raise
+
+
+def exit_now(code: object) -> None:
+    """End the process with ``code`` without tearing the interpreter down, once stdout and stderr
+    are flushed; returns (to let Python exit as usual) when they cannot be or ``code`` is a message."""
+    if code is not None and not isinstance(code, int):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code or 0)
 
 
 def prepare(args: list[str]) -> None:
