@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -239,3 +240,30 @@ def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path: Path, mode: str
     result = run("validate", str(dist), mode=mode)
     assert result.code == 1
     assert f"{quotes}:4: cannot read as CSV: expected 9 cells, got 3: only,three,cells" in result.out.splitlines()
+
+
+def test_in_threads_keeps_the_order_of_the_jobs_and_raises_the_first_failure() -> None:
+    import threading
+    import time
+
+    from natoseoul.validation import in_threads
+
+    names: set[str] = set()
+
+    def job(i: int) -> Callable[[], int]:
+        def run_job() -> int:
+            time.sleep(0.001 * (7 - i))  # the first jobs finish last
+            names.add(threading.current_thread().name)
+            return i * i
+
+        return run_job
+
+    assert in_threads([job(i) for i in range(7)], 3) == [i * i for i in range(7)]
+    assert len(names) == 3  # the jobs were spread over three threads
+    assert in_threads([], 3) == []
+
+    def fail() -> int:
+        raise ValueError("job failed")
+
+    with pytest.raises(ValueError, match="job failed"):
+        in_threads([job(0), fail, job(2)], 2)
