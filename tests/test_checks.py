@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from natoseoul.checks import TableChecker, check_spans, parse_column
+from natoseoul.checks import TableChecker, check_spans, check_tables, parse_column
 from natoseoul.schema import TABLES, Field
 
 
@@ -77,3 +77,49 @@ def test_spans_are_checked_per_document_after_all_batches() -> None:
         (3, "text", "does not match doc-a[0:5], which is 'Hello'"),
         (4, "char_end", "99 is past the end of doc-b (25 characters)"),
     ]
+
+
+def topics_table(ids: list[str]) -> pa.Table:
+    n = len(ids)
+    nulls = pa.nulls(n, pa.string())
+    columns = {"topic_id": pa.array(ids), "label": pa.array(["A"] * n), "description": pa.array(["a"] * n)}
+    return pa.table({**columns, "parent_topic_id": nulls, "plover_context": nulls})
+
+
+def pattern_and_reference_problems(
+    topic_ids: list[str], links: dict[str, list[str]]
+) -> set[tuple[str, int | None, str | None, str]]:
+    tables = {"topics": [topics_table(topic_ids)], "event_topics": [pa.table(links)]}
+    return {(p.table, p.row, p.field, p.message.split("' ", 1)[1]) for p in check_tables(tables, None)}
+
+
+PATTERN = "does not match the pattern [a-z0-9]+(-[a-z0-9]+)*"
+
+
+def test_a_reference_that_does_not_fit_its_pattern_is_reported_whatever_its_target() -> None:
+    """The pattern check of a foreign-key column waits for the reference check; every misfit is
+    still reported: one missing from the target, one whose target table is absent (events here),
+    and one found in a target whose own key does not fit either."""
+    found = pattern_and_reference_problems(
+        ["ok", "Bad Id"], {"event_id": ["ev-1", "Ev 2", "ev-3"], "topic_id": ["ok", "Bad Id", "Not Ok"]}
+    )
+    assert found == {
+        ("topics", 1, "topic_id", PATTERN),
+        ("event_topics", 1, "event_id", PATTERN),
+        ("event_topics", 1, "topic_id", PATTERN),
+        ("event_topics", 2, "topic_id", PATTERN),
+        ("event_topics", 2, "topic_id", "is not a topic_id in topics"),
+    }
+    clean = pattern_and_reference_problems(
+        ["ok", "fine"], {"event_id": ["ev-1", "ev-2"], "topic_id": ["fine", "Not Ok"]}
+    )
+    assert clean == {
+        ("event_topics", 1, "topic_id", PATTERN),
+        ("event_topics", 1, "topic_id", "is not a topic_id in topics"),
+    }
+
+
+def test_a_table_abandoned_midway_still_gets_its_pattern_checks() -> None:
+    checker = TableChecker(TABLES["event_topics"])
+    assert checker.feed(pa.table({"event_id": ["ev-1", "Ev 2"], "topic_id": ["ok", "ok"]})) == []  # waiting
+    assert [(p.row, p.field) for p in checker.abandon()] == [(1, "event_id")]

@@ -192,19 +192,34 @@ def test_export_then_validate_round_trip(tmp_path: Path) -> None:
         assert f"{len(TABLES)} file(s)" in result.out
 
 
-def test_large_csv_streams(tmp_path: Path) -> None:
-    """A table far larger than one batch is checked whole: the last row's problem is found."""
+def large_event_topics(tmp_path: Path, first: str, last: str, n: int = 300_000) -> str:
+    """Validate a package of topics and an event_topics.csv of ``n`` good rows (several batches)
+    between the record ``first`` and the record ``last``, any topic_id written as TOPIC."""
     dist = copy_release(tmp_path)
     shutil.rmtree(dist / "parquet")
     descriptor = json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in ("topics", "event_topics")]
     (dist / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     topic = csv_rows(dist / "csv" / "topics.csv")[0]["topic_id"]
-    n = 300_000
-    lines = ['"event_id","topic_id"'] + [f'"e-{i}","{topic}"' for i in range(n)] + ['"E-bad","' + topic + '"']
-    (dist / "csv" / "event_topics.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out = run("validate", str(dist)).out
-    assert f"event_topics.csv:{n + 2}:event_id: 'E-bad' does not match the pattern" in out
+    lines = ['"event_id","topic_id"', first] + [f'"e-{i}","TOPIC"' for i in range(n)] + [last]
+    text = "\n".join(lines).replace("TOPIC", topic) + "\n"
+    (dist / "csv" / "event_topics.csv").write_text(text, encoding="utf-8")
+    return run("validate", str(dist)).out
+
+
+def test_large_csv_streams(tmp_path: Path) -> None:
+    """A table far larger than one batch is checked whole: the last row's problem is found."""
+    out = large_event_topics(tmp_path, '"e-first","TOPIC"', '"E-bad","TOPIC"')
+    assert f"event_topics.csv:{300_000 + 3}:event_id: 'E-bad' does not match the pattern" in out
+
+
+def test_a_file_that_breaks_off_still_has_its_earlier_rows_checked(tmp_path: Path) -> None:
+    """A bad record batches into the file stops the reading there; what was read before is still
+    checked, including the patterns of references, which otherwise wait for the reference check."""
+    out = large_event_topics(tmp_path, '"E-bad","Not A Topic"', '"e-last"')
+    assert "event_topics.csv:2:event_id: 'E-bad' does not match the pattern" in out
+    assert "event_topics.csv:2:topic_id: 'Not A Topic' does not match the pattern" in out
+    assert f"event_topics.csv:{300_000 + 3}: cannot read as CSV: expected 2 cells, got 1" in out
 
 
 def test_validate_never_imports_pandas(tmp_path: Path) -> None:

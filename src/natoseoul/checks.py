@@ -193,6 +193,22 @@ class KeptSpans:
         self.by_document = dict(zip(runs.values.to_pylist(), zip([0, *ends[:-1]], ends, strict=True), strict=True))
 
 
+@functools.cache
+def vouched_patterns(table: str) -> frozenset[str]:
+    """The columns of ``table`` whose pattern check waits for the foreign-key check: each references
+    a key with the same pattern, checked as its own table is read, so only the values not found
+    among those keys need the (costly) regular expression; ``check_references`` runs it on them."""
+    out = set()
+    for fk in TABLES[table].foreign_keys:
+        (column,), (key,) = fk.fields, fk.reference
+        target = TABLES[fk.table]
+        target_is_checked = all(key not in other.fields for other in target.foreign_keys)
+        pattern = TABLES[table].field_index[column].pattern
+        if pattern is not None and target_is_checked and target.field_index[key].pattern == pattern:
+            out.add(column)
+    return frozenset(out)
+
+
 TYPE_WORDS = {"integer": "an integer", "date": "a date (YYYY-MM-DD)", "boolean": "true or false"}
 
 
@@ -208,6 +224,7 @@ class TableChecker:
     rows_seen: int = 0
     keys: dict[str, list[pa.Array]] = field(default_factory=dict)
     spans: KeptSpans = field(default_factory=lambda: KeptSpans())
+    unfit: set[str] = field(default_factory=set)  # columns with a value that does not fit their pattern
 
     def kept_columns(self) -> set[str]:
         kept = set(self.table.primary_key) | {f.name for f in self.table.fields if f.unique}
@@ -256,18 +273,43 @@ class TableChecker:
             rows = _rows(outside)
             for i, v in zip(rows, _values(column, rows), strict=True):
                 out.append(Problem(name, offset + i, spec.name, f"{_short(v)} is not one of: {', '.join(spec.enum)}"))
-        if spec.pattern is not None:
-            fits = kernels.match_substring_regex(column, f"^(?:{spec.pattern})$")
-            rows = _rows(kernels.and_(kernels.invert(missing), kernels.invert(kernels.fill_null(fits, FALSE))))
-            for i, v in zip(rows, _values(column, rows), strict=True):
-                out.append(
-                    Problem(name, offset + i, spec.name, f"{_short(v)} does not match the pattern {spec.pattern}")
-                )
+        if spec.pattern is not None and spec.name not in vouched_patterns(self.table.name):
+            out += self.pattern_problems(spec, column, missing, offset)
         if spec.minimum is not None:
             rows = _rows(kernels.less(values, integer(spec.minimum)))
             for i, v in zip(rows, _values(column, rows), strict=True):
                 out.append(Problem(name, offset + i, spec.name, f"{v} is less than the minimum {spec.minimum}"))
         return out
+
+    def pattern_problems(
+        self, spec: Field, column: pa.Array, missing: pa.Array, offset: int = 0, known: pa.Array | None = None
+    ) -> list[Problem]:
+        """The cells of ``column`` that are present but do not fit the field's pattern, leaving out
+        those marked in ``known`` (values already known to fit)."""
+        assert spec.pattern is not None
+        unchecked = kernels.invert(missing) if known is None else kernels.invert(kernels.or_(missing, known))
+        if unchecked.true_count == 0:
+            return []
+        fits = kernels.match_substring_regex(column, f"^(?:{spec.pattern})$")
+        rows = _rows(kernels.and_(unchecked, kernels.invert(kernels.fill_null(fits, FALSE))))
+        if rows:
+            self.unfit.add(spec.name)
+        message = f"does not match the pattern {spec.pattern}"
+        return [
+            Problem(self.table.name, offset + i, spec.name, f"{_short(v)} {message}")
+            for i, v in zip(rows, _values(column, rows), strict=True)
+        ]
+
+    def vouched_problems(self, column: str, known: pa.Array | None = None) -> list[Problem]:
+        """The pattern check of a column whose check waited for its foreign key (``vouched_patterns``),
+        over all its values, leaving out those marked in ``known`` (found among the target's keys)."""
+        values = self.key_column(column)
+        return self.pattern_problems(self.table.field_index[column], values, _missing(values), 0, known)
+
+    def abandon(self) -> list[Problem]:
+        """The checks still owed to the rows fed so far when the table will not reach
+        ``check_references`` (its file could not be read whole): the patterns that were waiting."""
+        return [p for column in sorted(vouched_patterns(self.table.name)) for p in self.vouched_problems(column)]
 
     def _check_spans(self, batch: pa.RecordBatch | pa.Table, parsed: dict[str, pa.Array], offset: int) -> list[Problem]:
         name, text_field = self.table.name, self.table.span_text_field
@@ -341,14 +383,16 @@ def check_references(checkers: Mapping[str, TableChecker]) -> list[Problem]:
     for checker in checkers.values():
         for fk in checker.table.foreign_keys:
             target = checkers.get(fk.table)
-            if target is None:
-                continue
             (column,), (key,) = fk.fields, fk.reference
+            vouched = column in vouched_patterns(checker.table.name)
+            if target is None:
+                out += checker.vouched_problems(column) if vouched else []
+                continue
             values = checker.key_column(column)
-            dangling = kernels.and_(
-                kernels.invert(_missing(values)),
-                kernels.invert(kernels.is_in(values, value_set=target.key_column(key))),
-            )
+            found = kernels.is_in(values, value_set=target.key_column(key))
+            if vouched:  # a value found among keys that all fit the same pattern fits it too
+                out += checker.vouched_problems(column, None if key in target.unfit else found)
+            dangling = kernels.and_(kernels.invert(_missing(values)), kernels.invert(found))
             rows = _rows(dangling)
             for i, v in zip(rows, _values(values, rows), strict=True):
                 out.append(Problem(checker.table.name, i, column, f"{_short(v)} is not {_a(key)} in {fk.table}"))

@@ -40,6 +40,7 @@ def _kernel(name: str) -> Any:
 
 add = _kernel("add")
 and_ = _kernel("and")
+or_ = _kernel("or")
 equal = _kernel("equal")
 greater = _kernel("greater")
 less = _kernel("less")

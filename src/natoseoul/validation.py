@@ -156,6 +156,7 @@ class _Validator:
             return None
         checker = TableChecker(table, collect_spans=self.seeds_root is not None)
         documents: list[list[str | None]] = []
+        whole = False
         try:
             header, batches = tableio.TEXT_READERS[fmt](path, table)
             problems = checker.check_header(header)
@@ -169,6 +170,7 @@ class _Validator:
                 if table.name == "documents":
                     documents += _columns(batch, ("document_id", "path", "sha256", "char_count"))
             self.add(shown, checker.finish())
+            whole = True
         except tableio.CSVRowError as exc:
             self.report.issues.append(Issue(shown, exc.row, None, exc.reason))
             return None
@@ -178,6 +180,8 @@ class _Validator:
             return None
         finally:
             self.report.rows[shown] = checker.rows_seen
+            if not whole:
+                self.add(shown, checker.abandon())
         if table.name == "documents" and self.documents is None:
             self.documents = (shown, documents)
         return checker
