@@ -174,12 +174,14 @@ class KeptSpans:
     def of(self, doc: str) -> Iterator[tuple[int, int, int, int]]:
         """(row, start, end, hash) of each span in ``doc``."""
         if self.by_document is None:
-            self._group()
+            self.group()
         assert self.by_document is not None
         low, high = self.by_document.get(doc, (0, 0))
         return zip(*(column[low:high] for column in self.numbers), strict=True)
 
-    def _group(self) -> None:
+    def group(self) -> None:
+        """Sort the spans by document, once every batch is in (``TableChecker.finish`` does it, in
+        the table's own thread, so that the seeds' turn at the end only compares)."""
         if not self.batches:
             self.by_document = {}
             return
@@ -348,6 +350,7 @@ class TableChecker:
 
     def finish(self) -> list[Problem]:
         """Table-wide checks: unique fields and the primary key."""
+        self.spans.group()
         out: list[Problem] = []
         primary_key = list(self.table.primary_key)
         for spec in self.table.fields:
