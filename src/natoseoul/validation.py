@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import pyarrow as pa
 
@@ -31,8 +31,7 @@ WORKERS = min(4, (os.cpu_count() or 1) + 1)
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, order=True)
-class Issue:
+class Issue(NamedTuple):
     """One problem, placed as precisely as it can be: file, row (header = 1), field."""
 
     file: str
