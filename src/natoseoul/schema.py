@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import pyarrow as pa
 
@@ -32,9 +32,10 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 }
 
 
-@dataclass(frozen=True)
-class Field:
-    """One column: its Table Schema type, constraints and an English description."""
+class Field(NamedTuple):
+    """One column: its Table Schema type, constraints and an English description. (Field and
+    ForeignKey are named tuples, immutable values like frozen dataclasses but cheaper to define:
+    ~2 ms of every command's imports.)"""
 
     name: str
     type: FieldType
@@ -71,8 +72,7 @@ class Field:
         return ARROW_TYPES[self.type]
 
 
-@dataclass(frozen=True)
-class ForeignKey:
+class ForeignKey(NamedTuple):
     """A column (or columns) whose values must appear in another table's key."""
 
     fields: tuple[str, ...]
