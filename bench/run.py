@@ -13,10 +13,11 @@ peak RSS from ``os.wait4``, which would otherwise include this process's own, se
 
 * ``natoseoul validate PKG`` vs ``frictionless validate PKG/datapackage.json`` on the same package
   (frictionless is skipped above ``--skip-frictionless-above`` rows: it is reported as null, never
-  extrapolated); both also on the smallest package (about 200 rows), whose time is each validator's
+  extrapolated); both also on the smallest package (83 rows), whose time is each validator's
   fixed cost, so that ``validate_work_vs_frictionless`` compares the checking work alone, and a Python
-  process that only imports click and pyarrow (``import_click_pyarrow``: the floor under any such
-  command); then a corrupted copy with planted errors that both must find, compared as sets of
+  process that only imports click and pyarrow, set up as the natoseoul program sets itself up for
+  validate (``import_click_pyarrow``: natoseoul's floor; frictionless's, with numpy, is higher);
+  then a corrupted copy with planted errors that both must find, compared as sets of
   (table, row, kind, field);
 * CSV -> Parquet: ``natoseoul export --from PKG --format parquet`` vs ``pyarrow.csv.read_csv`` with
   the same column types + ``pyarrow.parquet.write_table`` with the same Parquet options, and a check
@@ -456,17 +457,14 @@ def run(cmd: list[str], check: bool = True) -> tuple[float, float, int, str]:
 Timing = tuple[float, float]  # median seconds, max peak RSS (MB)
 
 
-def timed_pair(ours: list[str], theirs: list[str] | None, repeat: int) -> tuple[Timing, Timing | None]:
-    """Each command ``repeat`` times, interleaved so that the machine's noise hits both alike
-    (``theirs`` may be None: then only ours runs)."""
-    runs: tuple[list[Timing], list[Timing]] = ([], [])
+def timed(commands: list[list[str]], repeat: int) -> list[Timing]:
+    """Each command ``repeat`` times, interleaved (in the order given) so that the machine's noise
+    hits all alike: per command its median seconds and its largest peak RSS."""
+    runs: list[list[Timing]] = [[] for _ in commands]
     for _ in range(repeat):
-        runs[0].append(run(ours)[:2])
-        if theirs is not None:
-            runs[1].append(run(theirs)[:2])
-    mine, other = ((statistics.median(r[0] for r in rs), max(r[1] for r in rs)) if rs else None for rs in runs)
-    assert mine is not None
-    return mine, other
+        for command, results in zip(commands, runs, strict=True):
+            results.append(run(command)[:2])
+    return [(statistics.median(t for t, _ in results), max(m for _, m in results)) for results in runs]
 
 
 def ours_validate(package: Path) -> list[str]:
@@ -528,8 +526,8 @@ LOAD_OURS = (
     "import natoseoul; t = natoseoul.load('quotes'); assert t.num_rows > 0"
 )
 LOAD_PYARROW = "import pyarrow.parquet as pq; t = pq.read_table({f!r}); assert t.num_rows > 0"
-# The floor under any command-line tool built on click and pyarrow: a Python process that imports
-# both and does nothing, set up by the natoseoul program's own set-up (process.py) for validate.
+# natoseoul's floor: a Python process that imports click and pyarrow and does nothing, set up as the
+# natoseoul program sets itself up for validate (process.py: without numpy, without the collector).
 IMPORTS_ONLY = "from natoseoul.process import prepare; prepare(['validate']); import click, pyarrow"
 
 
@@ -574,18 +572,18 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
     print(f"package: {rows} rows in {len(tables)} tables, {csv_mb:.1f} MB of CSV, {len(seed_files)} seeds ({package})")
 
     with_frictionless = args.rows <= args.skip_frictionless_above
-    theirs = frictionless_validate(package) if with_frictionless else None
-    (seconds["validate"], rss_validate), fl = timed_pair(ours_validate(package), theirs, args.repeat)
-    seconds["frictionless"] = fl[0] if fl else None
+    theirs = [frictionless_validate(package)] if with_frictionless else []
+    (seconds["validate"], rss_validate), *fl = timed([ours_validate(package), *theirs], args.repeat)
+    seconds["frictionless"] = fl[0][0] if fl else None
     print(f"validate: natoseoul {seconds['validate']:.2f}s; frictionless {_fmt(seconds['frictionless'])}")
-    # the fixed cost of each validator (start-up, imports): both on the smallest package (about 200 rows)
+    # the fixed cost of each validator (start-up, imports): both on the smallest package (83 rows)
     tiny = write_package(work / "package-tiny", *generate(0, args.seed))
-    theirs = frictionless_validate(tiny) if with_frictionless else None
-    (seconds["validate_tiny"], _), fl = timed_pair(ours_validate(tiny), theirs, args.repeat)
-    seconds["frictionless_tiny"] = fl[0] if fl else None
+    theirs = [frictionless_validate(tiny)] if with_frictionless else []
+    (seconds["validate_tiny"], _), *fl = timed([ours_validate(tiny), *theirs], args.repeat)
+    seconds["frictionless_tiny"] = fl[0][0] if fl else None
     print(f"fixed cost (smallest package): natoseoul {seconds['validate_tiny']:.2f}s; "
           f"frictionless {_fmt(seconds['frictionless_tiny'])}")  # fmt: skip
-    (seconds["import_click_pyarrow"], _), _ = timed_pair([sys.executable, "-c", IMPORTS_ONLY], None, args.repeat)
+    ((seconds["import_click_pyarrow"], _),) = timed([[sys.executable, "-c", IMPORTS_ONLY]], args.repeat)
     print(f"floor (a Python process that only imports click and pyarrow): {seconds['import_click_pyarrow']:.2f}s")
 
     # planted errors: on this package, or on a smaller one when frictionless is skipped at this size
@@ -614,16 +612,14 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
 
     parquet_ours, parquet_pa = work / "parquet-ours", work / "parquet-pyarrow"
     ours_export, pa_export = export_ours(package, parquet_ours), export_pyarrow(package, parquet_pa)
-    (seconds["export"], rss_export), pa_timing = timed_pair(ours_export, pa_export, args.repeat)
-    seconds["pyarrow_export"] = pa_timing[0] if pa_timing else None
+    (seconds["export"], rss_export), (seconds["pyarrow_export"], _) = timed([ours_export, pa_export], args.repeat)
     same = same_tables(parquet_ours, parquet_pa)
     print(f"csv->parquet: natoseoul {seconds['export']:.2f}s; pyarrow {seconds['pyarrow_export']:.2f}s; "
           f"{'same tables' if same else 'TABLES DIFFER'}")  # fmt: skip
 
     load_ours = [sys.executable, "-c", LOAD_OURS.format(d=str(parquet_ours))]
     load_pa = [sys.executable, "-c", LOAD_PYARROW.format(f=str(parquet_ours / "quotes.parquet"))]
-    (seconds["load"], _), pa_load = timed_pair(load_ours, load_pa, args.load_repeat)
-    seconds["pyarrow_load"] = pa_load[0] if pa_load else None
+    (seconds["load"], _), (seconds["pyarrow_load"], _) = timed([load_ours, load_pa], args.load_repeat)
     print(f"load quotes ({tables['quotes'].num_rows} rows), fresh process: natoseoul {seconds['load']:.3f}s; "
           f"pyarrow {seconds['pyarrow_load']:.3f}s")  # fmt: skip
 

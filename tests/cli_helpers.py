@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from natoseoul.cli import main
 from natoseoul.resources import data_dir, seeds_dir
 
+ROOT = Path(__file__).resolve().parents[1]  # the project root (holds pyproject.toml, dist/, seeds/)
 ENTRY_POINT = Path(sys.executable).parent / "natoseoul"
 MODES = ["runner", "subprocess"]
 

@@ -16,14 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_helpers import MODES, run
+from cli_helpers import MODES, ROOT, run
 
 from natoseoul import archive
 from natoseoul._version import __version__
 from natoseoul.build import build
 from natoseoul.schema import TABLES
 
-ROOT = Path(__file__).resolve().parents[1]
 ZIP = ROOT / archive.archive_path(__version__)
 TOP = f"natoseoul-{__version__}"
 

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import ROOT
 
 pytest.importorskip("frictionless")
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_benchmark_writes_its_json_and_both_validators_agree(tmp_path: Path) -> None:

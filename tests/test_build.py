@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_helpers import ROOT
 
 from natoseoul.build import build
 
-ROOT = Path(__file__).resolve().parents[1]
 INPUTS = ("curation", "seeds")  # read by the build, never written
 
 

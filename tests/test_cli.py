@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from cli_helpers import MODES, release_descriptor, release_rows, run
+from cli_helpers import MODES, ROOT, release_descriptor, release_rows, run
 
 from natoseoul import clidoc
 from natoseoul._version import __version__
@@ -115,7 +114,7 @@ def test_unknown_format_is_a_usage_error(mode: str) -> None:
 
 
 def test_readme_reference_is_generated_from_help() -> None:
-    current = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    current = (ROOT / "README.md").read_text(encoding="utf-8")
     assert clidoc.splice(current, clidoc.reference()) == current, "run: python -m natoseoul.clidoc --write"
     for name in main.commands:
         assert f"### `natoseoul {name}`" in current

@@ -8,13 +8,12 @@ import csv
 import hashlib
 import json
 from functools import cache
-from pathlib import Path
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+from cli_helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 SPAN_TEXT = {"participant_aliases": "alias", "event_evidence": "text", "quotes": "text", "source_notes": "text"}
 

@@ -7,11 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_helpers import csv_rows
+from cli_helpers import ROOT, csv_rows
 
 frictionless = pytest.importorskip("frictionless")
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_root_descriptor_is_valid_and_every_row_is_read() -> None:

@@ -18,6 +18,7 @@ NUMBERS = pa.array([3, None, 1, 2])
 CASES: list[tuple[str, Callable[..., Any], Callable[..., Any], tuple[Any, ...]]] = [
     ("add", kernels.add, pc.add, (NUMBERS, pa.scalar(5))),
     ("and", kernels.and_, pc.and_, (FLAGS, pa.array([True, True, None, False]))),
+    ("or", kernels.or_, pc.or_, (FLAGS, pa.array([False, True, None, False]))),
     ("equal", kernels.equal, pc.equal, (TEXT, pa.scalar("b"))),
     ("greater", kernels.greater, pc.greater, (NUMBERS, pa.scalar(1))),
     ("less", kernels.less, pc.less, (NUMBERS, pa.scalar(2))),

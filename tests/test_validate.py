@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from cli_helpers import MODES, copy_release, csv_rows, run, set_cell, set_first_resource_path
+from cli_helpers import MODES, ROOT, copy_release, csv_rows, run, set_cell, set_first_resource_path
 
 from natoseoul._version import __version__
 from natoseoul.schema import TABLES
@@ -27,7 +27,7 @@ def test_installed_release_is_valid(mode: str) -> None:
 
 
 def test_checkout_root_descriptor_is_valid() -> None:
-    root = Path(__file__).resolve().parents[1] / "datapackage.json"
+    root = ROOT / "datapackage.json"
     assert run("validate", str(root)).code == 0
 
 
