@@ -19,6 +19,14 @@ from .schema import TABLES
 
 DESCRIPTOR = "datapackage.json"
 FORMATS = {".csv": "csv", ".parquet": "parquet"}
+ZIP_SIGNATURE = b"PK"  # how every zip archive starts (and no JSON text does)
+
+
+def starts_as_zip(path: Path) -> bool:
+    """Whether a file starts like a zip archive, readable or not (``zipfile.is_zipfile`` says no to a
+    damaged one, which is still meant as an archive and should be reported as one)."""
+    with path.open("rb") as f:
+        return f.read(len(ZIP_SIGNATURE)) == ZIP_SIGNATURE
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,12 @@ def open_package(target: Path | None = None) -> Package:
         data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc}") from None
-    if data.startswith(b"PK"):  # a zip archive's signature (no JSON text starts so)
+    if data.startswith(ZIP_SIGNATURE):
+        import io
+        import zipfile  # only here: reading a package directory does without it
+
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise DataError(f"{path}: not a readable zip archive (it starts like one, but is damaged or truncated)")
         raise DataError(f"{path}: is a zip archive; check it with `natoseoul verify`, or unzip it and give the folder")
     try:
         descriptor = json.loads(data)

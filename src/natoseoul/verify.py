@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from .errors import DataError
-from .packagefiles import DESCRIPTOR, Package, check_relative, open_package, resource_paths
+from .packagefiles import DESCRIPTOR, Package, check_relative, open_package, resource_paths, starts_as_zip
 
 CHUNK = 1 << 20
 
@@ -61,7 +61,7 @@ def _expected_hash(value: object) -> tuple[str, str] | None:
 def verify_package(target: Path | None = None) -> list[FileCheck]:
     """Recompute the size and hash of every file the descriptor lists (the installed release by
     default; ``target`` may be a package directory, its descriptor, or a release zip)."""
-    if target is not None and target.is_file() and zipfile.is_zipfile(target):
+    if target is not None and target.is_file() and starts_as_zip(target):
         return verify_archive(target)
     package = open_package(target)
     checks = []
