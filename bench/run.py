@@ -21,9 +21,16 @@ peak RSS from ``os.wait4``, which would otherwise include this process's own, se
   (table, row, kind, field);
 * CSV -> Parquet: ``natoseoul export --from PKG --format parquet`` vs ``pyarrow.csv.read_csv`` with
   the same column types + ``pyarrow.parquet.write_table`` with the same Parquet options, and a check
-  that both wrote the same tables;
+  that both wrote the same tables (same columns, types and values). natoseoul's export also syncs
+  each file to disk and writes a descriptor with the files' sizes and hashes; the baseline does not;
 * ``import natoseoul; natoseoul.load("quotes")`` (pointed at the synthetic file) vs
-  ``pyarrow.parquet.read_table`` of the same file, ``--load-repeat`` times each, interleaved; medians.
+  ``pyarrow.parquet.read_table`` of the same file (the issue's baseline; it imports pandas when
+  installed, through ``pyarrow.dataset``), and vs ``pyarrow.parquet.ParquetFile(f).read()``, the
+  cheapest whole-file read pyarrow offers, ``--load-repeat`` times each, interleaved; medians.
+
+Commands compared are run in turns, the order reversed every other turn, so that neither always
+runs first (right after the other) and the machine's noise falls on both alike. Peak RSS is
+reported for the baselines too.
 
 Timings are never asserted anywhere; ``tests/test_bench_smoke.py`` runs this at 1k rows.
 """
@@ -458,12 +465,14 @@ Timing = tuple[float, float]  # median seconds, max peak RSS (MB)
 
 
 def timed(commands: list[list[str]], repeat: int) -> list[Timing]:
-    """Each command ``repeat`` times, interleaved (in the order given) so that the machine's noise
-    hits all alike: per command its median seconds and its largest peak RSS."""
+    """Each command ``repeat`` times, in turns (the order reversed every other turn, so that none
+    always runs first) so that the machine's noise hits all alike: per command its median seconds
+    and its largest peak RSS."""
     runs: list[list[Timing]] = [[] for _ in commands]
-    for _ in range(repeat):
-        for command, results in zip(commands, runs, strict=True):
-            results.append(run(command)[:2])
+    for turn in range(repeat):
+        order = list(range(len(commands)))
+        for i in order if turn % 2 == 0 else order[::-1]:
+            runs[i].append(run(commands[i])[:2])
     return [(statistics.median(t for t, _ in results), max(m for _, m in results)) for results in runs]
 
 
@@ -512,13 +521,18 @@ def export_pyarrow(source: Path, output: Path) -> list[str]:
 
 
 def same_tables(left: Path, right: Path) -> bool:
-    """Whether two directories of Parquet files hold the same tables (values and types)."""
+    """Whether two directories of Parquet files hold the same tables: the same columns, Arrow types
+    and values. Only nullability may differ: bare pyarrow's CSV reader cannot mark a column not-null,
+    as natoseoul's schema does for required fields."""
     import pyarrow.parquet as pq
 
-    return all(
-        pq.read_table(left / f"{n}.parquet").equals(pq.read_table(right / f"{n}.parquet").cast(spec.arrow_schema()))
-        for n, spec in TABLES.items()
-    )
+    for name in TABLES:
+        ours, theirs = pq.read_table(left / f"{name}.parquet"), pq.read_table(right / f"{name}.parquet")
+        if [(f.name, f.type) for f in ours.schema] != [(f.name, f.type) for f in theirs.schema]:
+            return False
+        if not ours.cast(theirs.schema).equals(theirs):
+            return False
+    return True
 
 
 LOAD_OURS = (
@@ -526,6 +540,7 @@ LOAD_OURS = (
     "import natoseoul; t = natoseoul.load('quotes'); assert t.num_rows > 0"
 )
 LOAD_PYARROW = "import pyarrow.parquet as pq; t = pq.read_table({f!r}); assert t.num_rows > 0"
+LOAD_PARQUETFILE = "import pyarrow.parquet as pq; t = pq.ParquetFile({f!r}).read(); assert t.num_rows > 0"
 # natoseoul's floor: a Python process that imports click and pyarrow and does nothing, set up as the
 # natoseoul program sets itself up for validate (process.py: without numpy, without the collector).
 IMPORTS_ONLY = "from natoseoul.process import prepare; prepare(['validate']); import click, pyarrow"
@@ -574,7 +589,7 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
     with_frictionless = args.rows <= args.skip_frictionless_above
     theirs = [frictionless_validate(package)] if with_frictionless else []
     (seconds["validate"], rss_validate), *fl = timed([ours_validate(package), *theirs], args.repeat)
-    seconds["frictionless"] = fl[0][0] if fl else None
+    seconds["frictionless"], rss_frictionless = fl[0] if fl else (None, None)
     print(f"validate: natoseoul {seconds['validate']:.2f}s; frictionless {_fmt(seconds['frictionless'])}")
     # the fixed cost of each validator (start-up, imports): both on the smallest package (83 rows)
     tiny = write_package(work / "package-tiny", *generate(0, args.seed))
@@ -612,16 +627,23 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
 
     parquet_ours, parquet_pa = work / "parquet-ours", work / "parquet-pyarrow"
     ours_export, pa_export = export_ours(package, parquet_ours), export_pyarrow(package, parquet_pa)
-    (seconds["export"], rss_export), (seconds["pyarrow_export"], _) = timed([ours_export, pa_export], args.repeat)
+    (seconds["export"], rss_export), (seconds["pyarrow_export"], rss_pyarrow_export) = timed(
+        [ours_export, pa_export], args.repeat
+    )
     same = same_tables(parquet_ours, parquet_pa)
     print(f"csv->parquet: natoseoul {seconds['export']:.2f}s; pyarrow {seconds['pyarrow_export']:.2f}s; "
           f"{'same tables' if same else 'TABLES DIFFER'}")  # fmt: skip
 
     load_ours = [sys.executable, "-c", LOAD_OURS.format(d=str(parquet_ours))]
-    load_pa = [sys.executable, "-c", LOAD_PYARROW.format(f=str(parquet_ours / "quotes.parquet"))]
-    (seconds["load"], _), (seconds["pyarrow_load"], _) = timed([load_ours, load_pa], args.load_repeat)
+    quotes = str(parquet_ours / "quotes.parquet")
+    load_pa = [sys.executable, "-c", LOAD_PYARROW.format(f=quotes)]
+    load_file = [sys.executable, "-c", LOAD_PARQUETFILE.format(f=quotes)]
+    (seconds["load"], _), (seconds["pyarrow_load"], _), (seconds["parquetfile_load"], _) = timed(
+        [load_ours, load_pa, load_file], args.load_repeat
+    )
     print(f"load quotes ({tables['quotes'].num_rows} rows), fresh process: natoseoul {seconds['load']:.3f}s; "
-          f"pyarrow {seconds['pyarrow_load']:.3f}s")  # fmt: skip
+          f"pyarrow read_table {seconds['pyarrow_load']:.3f}s; "
+          f"ParquetFile.read {seconds['parquetfile_load']:.3f}s")  # fmt: skip
 
     result = {
         "rows": rows,
@@ -633,7 +655,13 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
         "export_vs_pyarrow": _ratio(seconds["export"], seconds["pyarrow_export"]),
         "export_same_tables": same,
         "load_vs_pyarrow": _ratio(seconds["load"], seconds["pyarrow_load"]),
-        "peak_rss_mb": {"validate": rss_validate, "export": rss_export},
+        "load_vs_parquetfile": _ratio(seconds["load"], seconds["parquetfile_load"]),
+        "peak_rss_mb": {
+            "validate": rss_validate,
+            "export": rss_export,
+            "frictionless": rss_frictionless,
+            "pyarrow_export": rss_pyarrow_export,
+        },
         "seconds": seconds,
         "planted_errors": {
             "rows": sum(t.num_rows for t in small.values()),

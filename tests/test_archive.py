@@ -203,7 +203,8 @@ def test_archive_without_descriptor_or_not_a_zip(tmp_path: Path) -> None:
     truncated.write_bytes(ZIP.read_bytes()[: ZIP.stat().st_size // 2])
     for damaged in (fake, truncated):
         result = run("verify", str(damaged))
-        assert (result.code, result.err) == (1, f"Error: {damaged}: not a readable zip archive: File is not a zip file\n")
+        unreadable = "not a readable zip archive: File is not a zip file"
+        assert (result.code, result.err) == (1, f"Error: {damaged}: {unreadable}\n")
         result = run("validate", str(damaged))
         message = "not a readable zip archive (it starts like one, but is damaged or truncated)"
         assert (result.code, result.err) == (1, f"Error: {damaged}: {message}\n")

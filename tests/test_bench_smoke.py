@@ -20,12 +20,13 @@ def test_benchmark_writes_its_json_and_both_validators_agree(tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(out.read_text())
     assert result["rows"] >= 1000
-    for key in ("validate_vs_frictionless", "export_vs_pyarrow", "load_vs_pyarrow"):
+    for key in ("validate_vs_frictionless", "export_vs_pyarrow", "load_vs_pyarrow", "load_vs_parquetfile"):
         assert isinstance(result[key], float) and result[key] > 0, key
     assert result["export_same_tables"] is True
-    assert set(result["peak_rss_mb"]) == {"validate", "export"}
+    assert set(result["peak_rss_mb"]) == {"validate", "export", "frictionless", "pyarrow_export"}
     assert all(v > 0 for v in result["peak_rss_mb"].values())
-    steps = ("validate", "frictionless", "import_click_pyarrow", "export", "pyarrow_export", "load", "pyarrow_load")
+    steps = ("validate", "frictionless", "import_click_pyarrow", "export", "pyarrow_export", "load", "pyarrow_load",
+             "parquetfile_load")  # fmt: skip
     for step in steps:
         assert result["seconds"][step] > 0, step
     planted = result["planted_errors"]
