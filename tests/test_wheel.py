@@ -1,4 +1,5 @@
-"""The built wheel carries the data and works offline from a fresh environment outside the checkout."""
+"""The built wheel carries the data and works offline from a fresh environment outside the checkout;
+the sdist carries what it takes to build that wheel and to run the tests."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -33,14 +35,22 @@ print(json.dumps({
 """
 
 
-def _build_wheel(root: Path, outdir: Path) -> Path:
-    command = [sys.executable, "-m", "build", "--wheel", "--outdir", str(outdir), str(root)]
+def _build(kind: str, source: Path, outdir: Path) -> Path:
+    """Build a wheel or an sdist of ``source`` (a checkout or an unpacked sdist) with ``python -m build``."""
+    command = [sys.executable, "-m", "build", f"--{kind}", "--outdir", str(outdir), str(source)]
     if importlib.util.find_spec("hatchling") is not None:
         command.append("--no-isolation")  # offline and fast when the backend is at hand
     done = subprocess.run(command, capture_output=True, text=True, cwd=outdir.parent)
     assert done.returncode == 0, done.stdout + done.stderr
-    (wheel,) = outdir.glob("natoseoul-*.whl")
-    return wheel
+    (built,) = outdir.glob("natoseoul-*.whl" if kind == "wheel" else "natoseoul-*.tar.gz")
+    return built
+
+
+def _wheel_data(wheel: Path) -> set[str]:
+    """The release files a wheel carries, as paths under ``natoseoul/_data/``."""
+    with zipfile.ZipFile(wheel) as archive:
+        prefix = "natoseoul/_data/"
+        return {n.removeprefix(prefix) for n in archive.namelist() if n.startswith(prefix)}
 
 
 def _fresh_venv(where: Path) -> tuple[Path, Path]:
@@ -61,7 +71,7 @@ def _fresh_venv(where: Path) -> tuple[Path, Path]:
 def test_wheel_installs_and_loads_every_table_outside_the_checkout(
     tmp_path: Path, root: Path, csv_rows: Callable[[str], list[dict[str, str]]]
 ) -> None:
-    wheel = _build_wheel(root, tmp_path / "wheelhouse")
+    wheel = _build("wheel", root, tmp_path / "wheelhouse")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         expected = {"natoseoul/py.typed", "natoseoul/models.py", "natoseoul/_data/datapackage.json"}
@@ -87,3 +97,26 @@ def test_wheel_installs_and_loads_every_table_outside_the_checkout(
     assert probe["records"] == counts
     assert probe["pandas_rows"] == counts["quotes"]
     assert probe["timeline_rows"] == counts["events"]
+
+
+@pytest.mark.slow
+def test_sdist_builds_the_same_wheel_and_carries_the_tests(tmp_path: Path, root: Path) -> None:
+    """pip falls back to the sdist where no wheel fits: the sdist must hold the release files the
+    wheel takes from ``dist/`` (hatchling leaves ``dist/`` out unless told) and what the tests read."""
+    from natoseoul import archive
+    from natoseoul._version import __version__
+
+    sdist = _build("sdist", root, tmp_path / "sdist")
+    top = sdist.name.removesuffix(".tar.gz")
+    with tarfile.open(sdist) as tar:
+        names = {n.removeprefix(f"{top}/") for n in tar.getnames()}
+        tar.extractall(tmp_path / "unpacked", filter="data")
+    expected = {"dist/datapackage.json", archive.archive_path(__version__), "bench/run.py", "tests/conftest.py"}
+    expected |= {f"dist/{kind}/{t}.{kind}" for t in TABLES for kind in ("csv", "parquet")}
+    assert expected <= names
+    assert not [n for n in names if n.endswith((".whl", ".tar.gz"))]
+
+    from_sdist = _build("wheel", tmp_path / "unpacked" / top, tmp_path / "from-sdist")
+    from_checkout = _build("wheel", root, tmp_path / "from-checkout")
+    assert _wheel_data(from_sdist) == _wheel_data(from_checkout)
+    assert "datapackage.json" in _wheel_data(from_sdist)
