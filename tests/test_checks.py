@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from natoseoul.checks import TableChecker, check_spans, check_tables, parse_column
 from natoseoul.schema import TABLES, Field
@@ -39,6 +41,10 @@ def test_a_batch_reports_row_and_field() -> None:
     assert {(2, "topic_id"), (2, "label"), (1, "plover_context"), (1, "topic_id")} <= found
 
 
+INTEGER = Field("n", "integer", "a number")
+DATE = Field("d", "date", "a date")
+
+
 @pytest.mark.parametrize(
     ("cells", "values", "bad"),
     [
@@ -47,21 +53,43 @@ def test_a_batch_reports_row_and_field() -> None:
         (["12", "+5", " 5"], [12, None, None], [False, True, True]),
     ],
 )
-def test_integer_fast_and_slow_paths_agree(cells: list[str], values: list[int | None], bad: list[bool]) -> None:
-    parsed, mask = parse_column(Field("n", "integer", "a number"), pa.array(cells))
+def test_integer_columns(cells: list[str], values: list[int | None], bad: list[bool]) -> None:
+    parsed, mask = parse_column(INTEGER, pa.array(cells))
     assert parsed.to_pylist() == values and mask.to_pylist() == bad
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789+-_ .eE\t٣x", max_size=21), st.sampled_from([INTEGER, DATE]))
+def test_fast_and_slow_paths_agree_on_every_cell(cell: str, spec: Field) -> None:
+    """A column that Arrow's cast takes whole is parsed by the cast (fast); one bad cell sends the
+    whole column to the regular expressions (slow). Both must say the same of every cell: the cell
+    alone, and the same cell beside one that cannot parse, get the same value and verdict."""
+    alone, bad_alone = parse_column(spec, pa.array([cell]))
+    beside, bad_beside = parse_column(spec, pa.array([cell, "x"]))
+    assert bad_beside.to_pylist()[1] is True  # "x": the slow path was taken
+    assert (alone.to_pylist()[0], bad_alone.to_pylist()[0]) == (beside.to_pylist()[0], bad_beside.to_pylist()[0])
+
+
+@pytest.mark.parametrize("cell", ["42", "-0", "9" * 18, "2024-02-29", "1999-12-31"])
+def test_a_valid_cell_parses_alike_on_both_paths(cell: str) -> None:
+    spec = DATE if "-" in cell[1:] else INTEGER
+    fast, _ = parse_column(spec, pa.array([cell]))
+    slow, bad = parse_column(spec, pa.array([cell, "x"]))
+    assert fast.to_pylist()[0] is not None and fast.to_pylist()[0] == slow.to_pylist()[0]
+    assert bad.to_pylist() == [False, True]
 
 
 def test_spans_are_checked_per_document_after_all_batches() -> None:
     """Spans arrive in batches, in any document order; each is compared once its seed is given."""
     seeds = {"doc-a": "Hello Seoul. 안녕하세요 NATO.", "doc-b": "Jens Stoltenberg visited."}
     notes = TABLES["source_notes"]
+    note_ids = (f"n{i}" for i in range(100))
 
     def batch(rows: list[tuple[str | None, str | None, str | None, str | None]]) -> pa.Table:
         columns: dict[str, list[str | None]] = {f: [] for f in notes.field_names}
-        for i, (doc, start, end, text) in enumerate(rows):
-            row = {"note_id": f"n{len(columns['note_id'])}-{i}", "document_id": doc, "char_start": start,
-                   "char_end": end, "text": text, "kind": "error", "note": "x"}  # fmt: skip
+        for doc, start, end, text in rows:
+            row = {"note_id": next(note_ids), "document_id": doc, "char_start": start, "char_end": end,
+                   "text": text, "kind": "error", "note": "x"}  # fmt: skip
             for name in notes.field_names:
                 columns[name].append(row.get(name))
         return pa.table({n: pa.array(v, pa.string()) for n, v in columns.items()})
@@ -72,10 +100,12 @@ def test_spans_are_checked_per_document_after_all_batches() -> None:
         batch([("doc-a", "6", "11", "Seoul"), ("doc-a", "0", "5", "Hallo"), ("doc-b", "5", "99", "x")])
     )
     problems += checker.feed(batch([("doc-b", None, "4", "Jens"), ("doc-a", "19", "23", "NATO")]))
+    problems += checker.finish()
     problems += check_spans({"source_notes": checker}, seeds.items())
-    assert sorted((p.row, p.field, p.message) for p in problems if p.field != "char_start") == [
+    assert sorted((p.row, p.field, p.message) for p in problems) == [
         (3, "text", "does not match doc-a[0:5], which is 'Hello'"),
         (4, "char_end", "99 is past the end of doc-b (25 characters)"),
+        (5, "char_start", "required value is missing"),  # so its span is not compared
     ]
 
 
