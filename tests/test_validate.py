@@ -257,7 +257,7 @@ def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path: Path, mode: str
     assert f"{quotes}:4: cannot read as CSV: expected 9 cells, got 3: only,three,cells" in result.out.splitlines()
 
 
-def test_in_threads_keeps_the_order_of_the_jobs_and_raises_the_first_failure() -> None:
+def test_in_threads_keeps_the_order_of_the_jobs_and_spreads_them_over_threads() -> None:
     import threading
     import time
 
@@ -277,8 +277,38 @@ def test_in_threads_keeps_the_order_of_the_jobs_and_raises_the_first_failure() -
     assert len(names) == 3  # the jobs were spread over three threads
     assert in_threads([], 3) == []
 
-    def fail() -> int:
-        raise ValueError("job failed")
 
-    with pytest.raises(ValueError, match="job failed"):
-        in_threads([job(0), fail, job(2)], 2)
+
+def test_in_threads_raises_the_first_failure_once_every_thread_has_stopped() -> None:
+    import threading
+    import time
+
+    from natoseoul.validation import in_threads
+
+    finished: list[str] = []
+    slow_started, first_failed = threading.Event(), threading.Event()
+
+    def fails_late() -> int:
+        first_failed.wait(5)  # fails only after the other job has failed
+        raise ValueError("second failure")
+
+    def slow() -> int:
+        slow_started.set()
+        time.sleep(0.05)
+        finished.append("slow")
+        return 0
+
+    def fails_first() -> int:
+        slow_started.wait(5)  # fails while the slow job is running
+        try:
+            raise ValueError("first failure")
+        finally:
+            first_failed.set()
+
+    def never() -> int:  # queued behind the failures: not started once a job has failed
+        finished.append("never")
+        return 0
+
+    with pytest.raises(ValueError, match="first failure"):
+        in_threads([fails_late, slow, fails_first, never], 3)
+    assert finished == ["slow"]  # the running job was waited for; the queued one never ran
