@@ -200,11 +200,13 @@ def test_curation_files_must_be_plain_utf8_with_lf(project: Path, mangle, words:
     assert "curation/topics.toml" in done.stderr and words in done.stderr
 
 
-def test_built_files_get_the_usual_file_mode(project: Path) -> None:
-    old = os.umask(0o022)
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_built_files_get_the_mode_the_umask_gives_new_files(project: Path, umask: int, mode: int) -> None:
+    """As ``open`` would create them (temporary files are created 0600, then given this mode)."""
+    old = os.umask(umask)
     try:
         (project / "dist" / "csv" / "topics.csv").unlink()
         build(project)
     finally:
         os.umask(old)
-    assert (project / "dist" / "csv" / "topics.csv").stat().st_mode & 0o777 == 0o644
+    assert (project / "dist" / "csv" / "topics.csv").stat().st_mode & 0o777 == mode
