@@ -278,7 +278,6 @@ def test_in_threads_keeps_the_order_of_the_jobs_and_spreads_them_over_threads() 
     assert in_threads([], 3) == []
 
 
-
 def test_in_threads_raises_the_first_failure_once_every_thread_has_stopped() -> None:
     import threading
     import time
