@@ -56,10 +56,11 @@ def test_archive_entries_carry_nothing_from_the_machine() -> None:
 
 
 def test_timestamp_falls_back_to_1980() -> None:
+    earliest = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold (MS-DOS date)
     assert archive.timestamp("2026-11-22T23:30:00-05:00") == (2026, 11, 23, 0, 0, 0)  # the UTC day
-    assert archive.timestamp("1949-04-04") == archive.EARLIEST
-    assert archive.timestamp(None) == archive.EARLIEST
-    assert archive.timestamp("not a date") == archive.EARLIEST
+    assert archive.timestamp("2107-12-31") == (2107, 12, 31, 0, 0, 0)  # the latest year it can hold
+    for unfit in ("1949-04-04", "2108-01-01", None, "not a date"):
+        assert archive.timestamp(unfit) == earliest, unfit
 
 
 def test_builds_in_different_time_zones_give_the_same_bytes(

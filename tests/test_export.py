@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from cli_helpers import MODES, copy_release, release, release_rows, run, set_cell
+from cli_helpers import ENTRY_POINT, MODES, copy_release, release, release_rows, run, set_cell
 
 from natoseoul import tableio
 from natoseoul.schema import TABLES
@@ -192,14 +192,22 @@ def test_a_failure_midway_leaves_nothing_written(tmp_path: Path, monkeypatch: py
     assert not (tmp_path / "out").exists()  # no finished file, no temporary one, not even the directory
 
 
-def test_export_is_deterministic(tmp_path: Path) -> None:
-    for fmt in ("xlsx", "parquet"):
-        assert run("export", "-f", fmt, "-o", str(tmp_path / "a"), "-q").code == 0
-        assert run("export", "-f", fmt, "-o", str(tmp_path / "b"), "-q").code == 0
-        for path in (tmp_path / "a").iterdir():
-            assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
-        shutil.rmtree(tmp_path / "a")
-        shutil.rmtree(tmp_path / "b")
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonl", "sqlite", "xlsx"])
+def test_export_bytes_depend_on_the_data_alone(tmp_path: Path, fmt: str) -> None:
+    """Two exports, one in this process and one in another time zone and folder, write the same
+    bytes; the workbook (a zip) carries no time from the clock."""
+    assert run("export", "-f", fmt, "-o", str(tmp_path / "a"), "-q").code == 0
+    env = {**os.environ, "TZ": "Asia/Seoul"}
+    command = [str(ENTRY_POINT), "export", "-f", fmt, "-o", str(tmp_path / "b"), "-q"]
+    assert subprocess.run(command, cwd=tmp_path, env=env, capture_output=True).returncode == 0
+    written = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert written and written == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for name in written:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    if fmt == "xlsx":
+        today = dt.date.today()
+        with zipfile.ZipFile(tmp_path / "a" / "natoseoul.xlsx") as workbook:
+            assert all(dt.date(*info.date_time[:3]) != today for info in workbook.infolist())
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -168,11 +168,18 @@ def test_missing_file_and_unsafe_path(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_usage_errors_exit_2(tmp_path: Path, mode: str) -> None:
+def test_a_path_that_does_not_exist_is_a_usage_error_and_a_folder_without_descriptor_bad_input(
+    tmp_path: Path, mode: str
+) -> None:
     result = run("validate", str(tmp_path / "nowhere"), mode=mode)
-    assert result.code == 2 and "does not exist" in result.err
+    assert result.code == 2
+    assert (
+        result.err.splitlines()[-1]
+        == f"Error: Invalid value for '[TARGET]': Path '{tmp_path / 'nowhere'}' does not exist."
+    )
     empty = run("validate", str(tmp_path), mode=mode)  # a directory without datapackage.json
-    assert empty.code == 1 and "datapackage.json" in empty.err and len(empty.err.strip().splitlines()) == 1
+    expected = "no such file (expected a data package directory or its datapackage.json)"
+    assert (empty.code, empty.err) == (1, f"Error: {tmp_path / 'datapackage.json'}: {expected}\n")
 
 
 def test_frictionless_second_opinion(tmp_path: Path) -> None:
