@@ -3,8 +3,10 @@ installed ``natoseoul`` entry point, and read the release files independently of
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -29,13 +31,18 @@ class Run:
     err: str
 
 
-def run(*args: str, mode: str = "runner", cwd: Path | None = None) -> Run:
-    """Run ``natoseoul ARGS`` and check it never shows a traceback."""
+def run(*args: str, mode: str = "runner", cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run ``natoseoul ARGS`` in ``cwd`` with ``env`` added to the environment, and check it never
+    shows a traceback: in this process (``runner``), or as the installed program in a subprocess."""
     if mode == "runner":
-        result = CliRunner().invoke(main, list(args), prog_name="natoseoul", catch_exceptions=False)
+        with contextlib.chdir(cwd or Path.cwd()):
+            result = CliRunner(env=env).invoke(main, list(args), prog_name="natoseoul", catch_exceptions=False)
         outcome = Run(result.exit_code, result.stdout, result.stderr)
     else:
-        proc = subprocess.run([str(ENTRY_POINT), *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+        proc = subprocess.run(
+            [str(ENTRY_POINT), *args], capture_output=True, text=True, cwd=cwd, timeout=300,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+        )  # fmt: skip
         outcome = Run(proc.returncode, proc.stdout, proc.stderr)
     assert "Traceback" not in outcome.out + outcome.err, outcome.err
     return outcome
@@ -89,3 +96,29 @@ def set_cell(path: Path, row: int, field: str, value: str) -> None:
         writer = csv.DictWriter(f, names, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def damaged_release(tmp: Path) -> Path:
+    """A copy of the release (``copy_release``) whose events.csv has an impossible date in row 2 and
+    row 2's event_id again in row 3: a duplicate key, and references left dangling."""
+    dist = copy_release(tmp)
+    events = dist / "csv" / "events.csv"
+    set_cell(events, 0, "date_start", "2023-02-30")
+    set_cell(events, 1, "event_id", csv_rows(events)[0]["event_id"])
+    return dist
+
+
+def main_in_fresh_python(commands: list[list[str]]) -> tuple[list[str], bool]:
+    """Call ``natoseoul.cli.main`` with each argument list in one fresh Python, as a user's script
+    would: the lines printed (an ``exit N`` line after each command), and whether pandas got imported."""
+    code = (
+        "import json, sys\nfrom natoseoul.cli import main\n"
+        "for args in json.loads(sys.argv[1]):\n"
+        "    try:\n        main(args)\n    except SystemExit as exit:\n        print('exit', exit.code)\n"
+        "print('pandas imported' if 'pandas' in sys.modules else 'pandas not imported')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(commands)], capture_output=True, text=True, check=True
+    )
+    *lines, pandas = done.stdout.splitlines()
+    return lines, pandas == "pandas imported"

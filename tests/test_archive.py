@@ -6,10 +6,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 import subprocess
-import sys
 import tomllib
 import zipfile
 from collections.abc import Callable
@@ -72,11 +70,8 @@ def test_builds_in_different_time_zones_give_the_same_bytes(
     assert built.read_bytes() == ZIP.read_bytes()
     second = copy_build_inputs(tmp_path / "b")
     for zone in ("Pacific/Kiritimati", "America/Adak"):
-        done = subprocess.run(
-            [sys.executable, "-m", "natoseoul", "build", "--root", str(second)],
-            capture_output=True, text=True, timeout=120, env={**os.environ, "TZ": zone},
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
+        done = run("build", "--root", str(second), mode="subprocess", env={"TZ": zone})
+        assert done.code == 0, done.err
         assert (second / archive.archive_path(__version__)).read_bytes() == built.read_bytes()
         (second / archive.archive_path(__version__)).unlink()
 
@@ -94,10 +89,8 @@ def test_archive_of_an_earlier_version_is_a_stray(tmp_path: Path, copy_build_inp
 def test_a_missing_licence_stops_the_build(tmp_path: Path, copy_build_inputs: Callable[[Path], Path]) -> None:
     project = copy_build_inputs(tmp_path / "p")
     (project / "LICENSE").unlink()
-    done = subprocess.run(
-        [sys.executable, "-m", "natoseoul", "build", "--root", str(project)], capture_output=True, text=True
-    )
-    assert done.returncode == 1 and "LICENSE: no such file (the release archive includes it)" in done.stderr
+    done = run("build", "--root", str(project), mode="subprocess")
+    assert done.code == 1 and "LICENSE: no such file (the release archive includes it)" in done.err
     assert not (project / "dist").exists()
 
 

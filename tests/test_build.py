@@ -4,25 +4,15 @@ without writing anything."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_helpers import ROOT
+from cli_helpers import ROOT, run
 
 from natoseoul.build import build
 
 INPUTS = ("curation", "seeds")  # read by the build, never written
-
-
-def natoseoul_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed command line in a subprocess."""
-    return subprocess.run(
-        [sys.executable, "-m", "natoseoul", *args], capture_output=True, text=True, cwd=cwd,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=120,
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -46,9 +36,9 @@ def test_committed_outputs_are_fresh() -> None:
 
 
 def test_build_check_command_passes_on_the_repository() -> None:
-    done = natoseoul_cli("build", "--check", "--root", str(ROOT))
-    assert done.returncode == 0, done.stderr
-    assert "up to date" in done.stdout
+    done = run("build", "--check", "--root", str(ROOT), mode="subprocess")
+    assert done.code == 0, done.err
+    assert "up to date" in done.out
 
 
 def test_build_is_deterministic(project: Path) -> None:
@@ -171,20 +161,20 @@ def test_bad_curation_fails_clearly_and_writes_nothing(
 ) -> None:
     before = snapshot(project)
     edit(project / "curation" / file, old, new)
-    done = natoseoul_cli("build", "--root", str(project))
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr
+    done = run("build", "--root", str(project), mode="subprocess")
+    assert done.code == 1
+    assert "Traceback" not in done.err
     for words in expected:
-        assert words in done.stderr, (words, done.stderr)
+        assert words in done.err, (words, done.err)
     assert snapshot(project) == before
 
 
 def test_a_changed_seed_is_refused(project: Path) -> None:
     seed = next((project / "seeds").glob("004_*.txt"))
     seed.write_bytes(seed.read_bytes().replace(b"Friday", b"Monday"))
-    done = natoseoul_cli("build", "--root", str(project))
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "menafn-2023-01-30" in done.stderr and "has changed" in done.stderr
+    done = run("build", "--root", str(project), mode="subprocess")
+    assert done.code == 1 and "Traceback" not in done.err
+    assert "menafn-2023-01-30" in done.err and "has changed" in done.err
 
 
 @pytest.mark.parametrize(
@@ -195,9 +185,9 @@ def test_a_changed_seed_is_refused(project: Path) -> None:
 def test_curation_files_must_be_plain_utf8_with_lf(project: Path, mangle, words: str) -> None:  # type: ignore[no-untyped-def]
     path = project / "curation" / "topics.toml"
     path.write_bytes(mangle(path.read_bytes()))
-    done = natoseoul_cli("build", "--root", str(project))
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "curation/topics.toml" in done.stderr and words in done.stderr
+    done = run("build", "--root", str(project), mode="subprocess")
+    assert done.code == 1 and "Traceback" not in done.err
+    assert "curation/topics.toml" in done.err and words in done.err
 
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])

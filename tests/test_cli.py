@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from cli_helpers import MODES, ROOT, release_descriptor, release_rows, run
@@ -100,8 +101,8 @@ def test_show_where_on_dates_and_booleans_uses_the_csv_text() -> None:
         (["export", "-f", "csv", "-o", "out", "--table", "quote"], "Did you mean 'quotes'?"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_1(mode: str, args: list[str], message: str, tmp_path: object) -> None:
-    result = run(*args, mode=mode, cwd=tmp_path)  # type: ignore[arg-type]
+def test_bad_input_is_one_line_and_exit_1(mode: str, args: list[str], message: str, tmp_path: Path) -> None:
+    result = run(*args, mode=mode, cwd=tmp_path)
     assert result.code == 1
     assert message in result.err
     assert len(result.err.strip().splitlines()) == 1 and result.err.startswith("Error: ")

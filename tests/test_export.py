@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from cli_helpers import ENTRY_POINT, MODES, copy_release, release, release_rows, run, set_cell
+from cli_helpers import MODES, copy_release, main_in_fresh_python, release, release_rows, run, set_cell
 
 from natoseoul import tableio
 from natoseoul.schema import TABLES
@@ -197,9 +197,9 @@ def test_export_bytes_depend_on_the_data_alone(tmp_path: Path, fmt: str) -> None
     """Two exports, one in this process and one in another time zone and folder, write the same
     bytes; the workbook (a zip) carries no time from the clock."""
     assert run("export", "-f", fmt, "-o", str(tmp_path / "a"), "-q").code == 0
-    env = {**os.environ, "TZ": "Asia/Seoul"}
-    command = [str(ENTRY_POINT), "export", "-f", fmt, "-o", str(tmp_path / "b"), "-q"]
-    assert subprocess.run(command, cwd=tmp_path, env=env, capture_output=True).returncode == 0
+    elsewhere = run("export", "-f", fmt, "-o", str(tmp_path / "b"), "-q", mode="subprocess", cwd=tmp_path,
+                    env={"TZ": "Asia/Seoul"})  # fmt: skip
+    assert elsewhere.code == 0, elsewhere.err
     written = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert written and written == sorted(p.name for p in (tmp_path / "b").iterdir())
     for name in written:
@@ -291,12 +291,6 @@ def test_export_never_imports_pandas(tmp_path: Path) -> None:
         ["export", "-q", "--from", csv_dir, "-f", "parquet", "-o", parquet_dir],
         ["export", "-q", "-f", "jsonl", "-o", jsonl_dir],
     ]
-    code = (
-        "import json, sys\nfrom natoseoul.cli import main\n"
-        f"for args in json.loads({json.dumps(commands)!r}):\n"
-        "    try:\n        main(args)\n    except SystemExit as exit:\n        print('exit', exit.code)\n"
-        "print('pandas imported' if 'pandas' in sys.modules else 'pandas not imported')\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
-    assert [line for line in out if line.startswith("exit")] == ["exit 0"] * 3
-    assert out[-1] == "pandas not imported"
+    lines, pandas = main_in_fresh_python(commands)
+    assert [line for line in lines if line.startswith("exit")] == ["exit 0"] * 3
+    assert not pandas

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import ENTRY_POINT, copy_release, csv_rows, set_cell
+from cli_helpers import ENTRY_POINT, copy_release, damaged_release, set_cell
 
 pytest.importorskip("numpy")  # the point is that numpy is installed and still not imported
 PROGRAMS = {"console script": [str(ENTRY_POINT)], "python -m": ["-m", "natoseoul"]}
@@ -33,10 +33,7 @@ def heavy(modules: set[str]) -> set[str]:
 
 @pytest.mark.parametrize("program", PROGRAMS.values(), ids=PROGRAMS.keys())
 def test_validate_reads_csv_and_parquet_without_numpy_or_pyarrow_compute(tmp_path: Path, program: list[str]) -> None:
-    dist = copy_release(tmp_path)
-    events = dist / "csv" / "events.csv"
-    set_cell(events, 0, "date_start", "2023-02-30")
-    set_cell(events, 1, "event_id", csv_rows(events)[0]["event_id"])  # a duplicate key and dangling references
+    dist = damaged_release(tmp_path)
     code, out, modules = imported(["validate", str(dist)], program)
     assert code == 1 and "is not a date" in out and "duplicate primary key" in out and "is not an event_id" in out
     assert "pyarrow.parquet" in modules  # the Parquet resources were read too

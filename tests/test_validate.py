@@ -5,15 +5,23 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from cli_helpers import MODES, ROOT, copy_release, csv_rows, run, set_cell, set_first_resource_path
+from cli_helpers import (
+    MODES,
+    ROOT,
+    copy_release,
+    csv_rows,
+    damaged_release,
+    main_in_fresh_python,
+    run,
+    set_cell,
+    set_first_resource_path,
+)
 
 from natoseoul._version import __version__
 from natoseoul.schema import TABLES
@@ -233,20 +241,14 @@ def test_validate_never_imports_pandas(tmp_path: Path) -> None:
     """pyarrow imports pandas (a quarter of a second) whenever it converts a Python value; the checks
     build their Arrow constants without that converter, on clean and damaged packages alike."""
     pytest.importorskip("pandas")  # the point is that it is installed and still not imported
-    dist = copy_release(tmp_path)
-    events = dist / "csv" / "events.csv"
-    set_cell(events, 0, "date_start", "2023-02-30")
-    set_cell(events, 1, "event_id", csv_rows(events)[0]["event_id"])  # duplicate key and dangling references
-    code = (
-        "import sys\nfrom natoseoul.cli import main\n"
-        f"for args in (['validate'], ['validate', {str(dist)!r}], ['validate', {str(dist / 'datapackage.json')!r}]):\n"
-        "    try:\n        main(args)\n    except SystemExit as exit:\n        print('exit', exit.code)\n"
-        "print('pandas imported' if 'pandas' in sys.modules else 'pandas not imported')\n"
+    dist = damaged_release(tmp_path)
+    lines, pandas = main_in_fresh_python(
+        [["validate"], ["validate", str(dist)], ["validate", str(dist / "datapackage.json")]]
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.count("exit 1") == 2 and "exit 0" in out, out
+    assert [line for line in lines if line.startswith("exit")] == ["exit 0", "exit 1", "exit 1"]
+    out = "\n".join(lines)
     assert "duplicate primary key" in out and "is not a date" in out and "is not an event_id in events" in out
-    assert out.rstrip().endswith("pandas not imported")
+    assert not pandas
 
 
 @pytest.mark.parametrize("mode", MODES)
