@@ -14,12 +14,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
 
+from .descriptor import stream_digest
 from .errors import DataError
 from .packagefiles import DESCRIPTOR, Package, check_relative, open_package, resource_paths, starts_as_zip
-
-CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -32,20 +30,6 @@ class FileCheck:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def _digest(path: Path, algorithm: str) -> tuple[int, str]:
-    with path.open("rb") as f:
-        return _digest_stream(f, algorithm)
-
-
-def _digest_stream(f: IO[bytes], algorithm: str) -> tuple[int, str]:
-    h = hashlib.new(algorithm)
-    size = 0
-    while chunk := f.read(CHUNK):
-        h.update(chunk)
-        size += len(chunk)
-    return size, h.hexdigest()
 
 
 def _expected_hash(value: object) -> tuple[str, str] | None:
@@ -88,7 +72,8 @@ def _check_file(package: Package, rel: str, size: object, expected: tuple[str, s
     algorithm = _algorithm(shown, path.is_file(), size, expected)
     if isinstance(algorithm, FileCheck):
         return algorithm
-    actual_size, actual_hash = _digest(path, algorithm)
+    with path.open("rb") as f:
+        actual_size, actual_hash = stream_digest(f, algorithm)
     return _compare(shown, size, expected, actual_size, (algorithm, actual_hash))
 
 
@@ -173,7 +158,7 @@ def _check_member(
         return _compare(shown, size, None, info.file_size, None)
     try:
         with archive.open(info) as f:
-            actual_size, actual_hash = _digest_stream(f, algorithm)
+            actual_size, actual_hash = stream_digest(f, algorithm)
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
         return FileCheck(shown, (f"cannot read from the archive: {exc}",))
     return _compare(shown, size, expected, actual_size, (algorithm, actual_hash))
