@@ -213,3 +213,35 @@ def test_archive_is_committed() -> None:
         pytest.skip("not a git checkout (an unpacked sdist): nothing to ask git")
     tracked = subprocess.run(["git", "ls-files", "--error-unmatch", str(ZIP)], cwd=ROOT, capture_output=True)
     assert tracked.returncode == 0, tracked.stderr
+
+
+def test_a_zip_with_a_stub_in_front_is_still_verified(tmp_path: Path) -> None:
+    """A zip is found by its end record too (as unzip finds it), not only by its first bytes."""
+    prefixed = tmp_path / "prefixed.zip"
+    prefixed.write_bytes(b"#!/bin/sh\nexit 0\n" + ZIP.read_bytes())
+    result = run("verify", str(prefixed))
+    assert result.code == 0, result.err
+    assert result.out.strip() == f"ok: {2 * len(TABLES)} file(s) match the descriptor"
+
+
+def _central_entries(data: bytearray) -> list[int]:
+    return [i for i in range(len(data) - 4) if data[i : i + 4] == b"PK\x01\x02"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (6, 0xFF, "not a readable zip archive: zip file version 25.5"),  # "version needed to extract"
+        (8, 0x01, "cannot read as JSON: File "),  # flag bit 0: every entry claims to be encrypted
+    ],
+    ids=["unknown-zip-version", "encrypted-entries"],
+)
+def test_archive_damage_zipfile_cannot_handle_is_one_line(tmp_path: Path, field: int, value: int, message: str) -> None:
+    data = bytearray(ZIP.read_bytes())
+    for entry in _central_entries(data):
+        data[entry + field] |= value
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(data))
+    result = run("verify", str(damaged), mode="subprocess")
+    (line,) = result.err.splitlines()
+    assert result.code == 1 and line.startswith(f"Error: {damaged}") and message in line, result.err

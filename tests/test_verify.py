@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import os
 from pathlib import Path
 
 import pytest
 from cli_helpers import MODES, copy_release, release_descriptor, run, set_first_resource_path
+
+from natoseoul.descriptor import stream_digest
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -70,3 +74,19 @@ def test_descriptor_file_can_be_given_directly(tmp_path: Path) -> None:
     (dist / "datapackage.json").write_text("{not json", encoding="utf-8")
     result = run("verify", str(dist))
     assert result.code == 1 and "cannot read as JSON" in result.err
+
+
+def test_stream_digest_reads_in_chunks_and_counts_every_byte() -> None:
+    data = bytes(range(256)) * 41 + b"tail"  # not a multiple of the chunk size
+    for chunk_size in (1, 7, 4096, 1 << 20):
+        assert stream_digest(io.BytesIO(data), "sha256", chunk_size) == (len(data), hashlib.sha256(data).hexdigest())
+
+
+def test_a_shake_hash_is_an_unknown_algorithm_not_a_crash(tmp_path: Path) -> None:
+    """shake_128 is in hashlib's list, but its digest has no fixed length to compare with."""
+    dist = copy_release(tmp_path, seeds=False)
+    descriptor = json.loads((dist / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["hash"] = "shake_128:" + "0" * 32
+    (dist / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    result = run("verify", str(dist))
+    assert result.code == 1 and "unknown hash algorithm 'shake_128'" in result.out, result.out + result.err

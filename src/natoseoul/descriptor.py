@@ -36,17 +36,22 @@ def file_stats(data: bytes) -> dict[str, Any]:
 
 def path_stats(path: Path) -> dict[str, Any]:
     """``file_stats`` of a file on disk, read in chunks."""
-    with path.open("rb") as f:
-        size, hexdigest = stream_digest(f, "sha256")
+    size, hexdigest = path_digest(path, "sha256")
     return {"bytes": size, "hash": "sha256:" + hexdigest}
 
 
-def stream_digest(f: IO[bytes], algorithm: str) -> tuple[int, str]:
-    """The size and hex digest of what ``f`` holds, read in 1 MiB chunks (a file, or a zip member
-    that ``natoseoul verify`` checks without unpacking)."""
+def path_digest(path: Path, algorithm: str) -> tuple[int, str]:
+    """``stream_digest`` of a file on disk."""
+    with path.open("rb") as f:
+        return stream_digest(f, algorithm)
+
+
+def stream_digest(f: IO[bytes], algorithm: str, chunk_size: int = 1 << 20) -> tuple[int, str]:
+    """The size and hex digest of what ``f`` holds, read in chunks (a file, or a zip member that
+    ``natoseoul verify`` checks without unpacking)."""
     h = hashlib.new(algorithm)
     size = 0
-    while chunk := f.read(1 << 20):
+    while chunk := f.read(chunk_size):
         h.update(chunk)
         size += len(chunk)
     return size, h.hexdigest()

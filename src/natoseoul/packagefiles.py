@@ -24,9 +24,13 @@ ZIP_SIGNATURE = b"PK"  # how every zip archive starts (and no JSON text does)
 
 def starts_as_zip(path: Path) -> bool:
     """Whether a file starts like a zip archive, readable or not (``zipfile.is_zipfile`` says no to a
-    damaged one, which is still meant as an archive and should be reported as one)."""
-    with path.open("rb") as f:
-        return f.read(len(ZIP_SIGNATURE)) == ZIP_SIGNATURE
+    damaged one, which is still meant as an archive and should be reported as one). A file that
+    cannot be read is left to the reader that reports it."""
+    try:
+        with path.open("rb") as f:
+            return f.read(len(ZIP_SIGNATURE)) == ZIP_SIGNATURE
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)

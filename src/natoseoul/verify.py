@@ -15,9 +15,13 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .descriptor import stream_digest
+from .descriptor import path_digest, stream_digest
 from .errors import DataError
 from .packagefiles import DESCRIPTOR, Package, check_relative, open_package, resource_paths, starts_as_zip
+
+# What zipfile raises on a damaged archive: a bad structure or compressed stream, a truncated one,
+# a compression method or zip version it does not know, or an entry flagged as encrypted.
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,9 @@ def _expected_hash(value: object) -> tuple[str, str] | None:
 def verify_package(target: Path | None = None) -> list[FileCheck]:
     """Recompute the size and hash of every file the descriptor lists (the installed release by
     default; ``target`` may be a package directory, its descriptor, or a release zip)."""
-    if target is not None and target.is_file() and starts_as_zip(target):
+    # by its first bytes (a damaged archive is still reported as one), or by its end record (a zip
+    # with a stub in front, such as a self-extracting one)
+    if target is not None and target.is_file() and (starts_as_zip(target) or zipfile.is_zipfile(target)):
         return verify_archive(target)
     package = open_package(target)
     checks = []
@@ -62,7 +68,8 @@ def _algorithm(shown: str, present: bool, size: object, expected: tuple[str, str
     if size is None and expected is None:
         return FileCheck(shown, ("the descriptor records neither bytes nor hash",))
     algorithm = expected[0] if expected else "sha256"
-    if algorithm not in hashlib.algorithms_available:
+    # shake_* digests have no fixed length, so a recorded hex digest cannot name one
+    if algorithm not in hashlib.algorithms_available or algorithm.startswith("shake_"):
         return FileCheck(shown, (f"unknown hash algorithm {algorithm!r}",))
     return algorithm
 
@@ -72,8 +79,7 @@ def _check_file(package: Package, rel: str, size: object, expected: tuple[str, s
     algorithm = _algorithm(shown, path.is_file(), size, expected)
     if isinstance(algorithm, FileCheck):
         return algorithm
-    with path.open("rb") as f:
-        actual_size, actual_hash = stream_digest(f, algorithm)
+    actual_size, actual_hash = path_digest(path, algorithm)
     return _compare(shown, size, expected, actual_size, (algorithm, actual_hash))
 
 
@@ -121,7 +127,7 @@ def verify_archive(path: Path) -> list[FileCheck]:
             name = _archive_descriptor(path, archive, members)
             try:
                 descriptor = json.loads(archive.read(members[name]))
-            except (ValueError, zipfile.BadZipFile, zlib.error) as exc:
+            except (ValueError, *UNREADABLE) as exc:
                 raise DataError(f"{path}/{name}: cannot read as JSON: {exc}") from None
             resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
             if not isinstance(resources, list):
@@ -137,7 +143,7 @@ def verify_archive(path: Path) -> list[FileCheck]:
                                       _expected_hash(resource.get("hash")))
                     )  # fmt: skip
             return checks
-    except zipfile.BadZipFile as exc:
+    except UNREADABLE as exc:
         raise DataError(f"{path}: not a readable zip archive: {exc}") from None
 
 
@@ -159,6 +165,6 @@ def _check_member(
     try:
         with archive.open(info) as f:
             actual_size, actual_hash = stream_digest(f, algorithm)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
+    except UNREADABLE as exc:
         return FileCheck(shown, (f"cannot read from the archive: {exc}",))
     return _compare(shown, size, expected, actual_size, (algorithm, actual_hash))
