@@ -46,11 +46,11 @@ def _build(kind: str, source: Path, outdir: Path) -> Path:
     return built
 
 
-def _wheel_data(wheel: Path) -> set[str]:
-    """The release files a wheel carries, as paths under ``natoseoul/_data/``."""
+def _wheel_data(wheel: Path) -> dict[str, bytes]:
+    """The release files a wheel carries, by path under ``natoseoul/_data/``, with their bytes."""
     with zipfile.ZipFile(wheel) as archive:
         prefix = "natoseoul/_data/"
-        return {n.removeprefix(prefix) for n in archive.namelist() if n.startswith(prefix)}
+        return {n.removeprefix(prefix): archive.read(n) for n in archive.namelist() if n.startswith(prefix)}
 
 
 def _fresh_venv(where: Path) -> tuple[Path, Path]:
@@ -111,7 +111,11 @@ def test_sdist_builds_the_same_wheel_and_carries_the_tests(tmp_path: Path, root:
     with tarfile.open(sdist) as tar:
         names = {n.removeprefix(f"{top}/") for n in tar.getnames()}
         tar.extractall(tmp_path / "unpacked", filter="data")
-    expected = {"dist/datapackage.json", archive.archive_path(__version__), "bench/run.py", "tests/conftest.py"}
+    # what the wheel is built from, and every file the tests read (a test reading a file the sdist
+    # lacks would fail there: the whole suite is run from an unpacked sdist before a release)
+    expected = {"dist/datapackage.json", archive.archive_path(__version__), "bench/run.py", "docs/bad-inputs.md",
+                "README.md", "pyproject.toml", "curation/package.toml"}  # fmt: skip
+    expected |= {str(p.relative_to(root)) for p in [*(root / "tests").glob("*.py"), *(root / "seeds").iterdir()]}
     expected |= {f"dist/{kind}/{t}.{kind}" for t in TABLES for kind in ("csv", "parquet")}
     assert expected <= names
     assert not [n for n in names if n.endswith((".whl", ".tar.gz"))]
