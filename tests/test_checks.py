@@ -58,8 +58,15 @@ def test_integer_columns(cells: list[str], values: list[int | None], bad: list[b
     assert parsed.to_pylist() == values and mask.to_pylist() == bad
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="0123456789+-_ .eE\t٣x", max_size=21), st.sampled_from([INTEGER, DATE]))
+ODD_CELLS = st.text(alphabet="0123456789+-_ .eE\t٣x", max_size=21)
+LONG_NUMBERS = st.from_regex(r"\A[-+]?[0-9]{15,21}\Z")  # around the 18 digits the fast path takes
+DATES = st.dates().map(lambda d: d.isoformat())
+MONTH_ENDS = st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(1900, 2100), st.integers(0, 13),
+                       st.integers(27, 32))  # real and impossible days at the end of a month  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(ODD_CELLS, LONG_NUMBERS, DATES, MONTH_ENDS), st.sampled_from([INTEGER, DATE]))
 def test_fast_and_slow_paths_agree_on_every_cell(cell: str, spec: Field) -> None:
     """A column that Arrow's cast takes whole is parsed by the cast (fast); one bad cell sends the
     whole column to the regular expressions (slow). Both must say the same of every cell: the cell

@@ -220,8 +220,10 @@ def test_romanisation_variants_point_at_one_participant() -> None:
     assert forms["옌스 스톨텐베르그"] == forms["Mr. Stoltenberg"] == "stoltenberg-jens"
 
 
-# Wikidata QIDs confirmed in two or more public sources (the project's reference list of public facts);
-# every other participant, e.g. Jens Stoltenberg, Park Jin or Moon Jae-in, must stay empty, not guessed.
+# The Wikidata QIDs confirmed in two or more public sources when the curation was checked (a list
+# kept outside this repository; curation/participants.toml records only the result). Spelled out here
+# so that an added or changed QID fails until someone confirms it; every other participant, e.g. Jens
+# Stoltenberg, Park Jin or Moon Jae-in, stays empty rather than guessed.
 CONFIRMED_QIDS = {
     "nato": "Q7184",
     "republic-of-korea": "Q884",

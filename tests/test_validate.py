@@ -289,25 +289,32 @@ def test_in_threads_keeps_the_order_of_the_jobs_and_spreads_them_over_threads() 
 
 def test_in_threads_raises_the_first_failure_once_every_thread_has_stopped() -> None:
     import threading
-    import time
 
     from natoseoul.validation import in_threads
 
     finished: list[str] = []
     slow_started, first_failed = threading.Event(), threading.Event()
+    failing_thread: list[threading.Thread] = []
+
+    def after_the_first_failure_is_recorded() -> None:
+        # the failing job's thread records its failure and then stops: once it has ended, the
+        # failure is recorded, whatever the scheduler did
+        first_failed.wait(5)
+        failing_thread[0].join(5)
 
     def fails_late() -> int:
-        first_failed.wait(5)  # fails only after the other job has failed
+        after_the_first_failure_is_recorded()
         raise ValueError("second failure")
 
-    def slow() -> int:
+    def slow() -> int:  # running while the first job fails: waited for
         slow_started.set()
-        time.sleep(0.05)
+        after_the_first_failure_is_recorded()
         finished.append("slow")
         return 0
 
     def fails_first() -> int:
-        slow_started.wait(5)  # fails while the slow job is running
+        slow_started.wait(5)
+        failing_thread.append(threading.current_thread())
         try:
             raise ValueError("first failure")
         finally:
