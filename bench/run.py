@@ -672,6 +672,7 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
             "mismatches": [list(m) for m in mismatches],
         },
         "csv_mb": csv_mb,
+        "repeat": {"validate_export": args.repeat, "load": args.load_repeat},
         "machine": {"processor": platform.processor(), "cpu": _cpu_model(), "cores": os.cpu_count()},
     }
     print(json.dumps({k: v for k, v in result.items() if k not in ("seconds", "planted_errors")}, indent=1))

@@ -23,6 +23,7 @@ def test_benchmark_writes_its_json_and_both_validators_agree(tmp_path: Path) -> 
     for key in ("validate_vs_frictionless", "export_vs_pyarrow", "load_vs_pyarrow", "load_vs_parquetfile"):
         assert isinstance(result[key], float) and result[key] > 0, key
     assert result["export_same_tables"] is True
+    assert result["repeat"] == {"validate_export": 1, "load": 1}  # how many runs each median is of
     assert set(result["peak_rss_mb"]) == {"validate", "export", "frictionless", "pyarrow_export"}
     assert all(v > 0 for v in result["peak_rss_mb"].values())
     steps = ("validate", "frictionless", "import_click_pyarrow", "export", "pyarrow_export", "load", "pyarrow_load",
