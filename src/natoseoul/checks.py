@@ -303,11 +303,11 @@ class TableChecker:
             for i, v in zip(rows, _values(column, rows), strict=True)
         ]
 
-    def vouched_problems(self, column: str, known: pa.Array | None = None) -> list[Problem]:
+    def vouched_problems(self, column: str) -> list[Problem]:
         """The pattern check of a column whose check waited for its foreign key (``vouched_patterns``),
-        over all its values, leaving out those marked in ``known`` (found among the target's keys)."""
+        over all its values, when no key vouches for any of them."""
         values = self.key_column(column)
-        return self.pattern_problems(self.table.field_index[column], values, _missing(values), 0, known)
+        return self.pattern_problems(self.table.field_index[column], values, _missing(values))
 
     def abandon(self) -> list[Problem]:
         """The checks still owed to the rows fed so far when the table will not reach
@@ -394,10 +394,12 @@ def check_references(checkers: Mapping[str, TableChecker]) -> list[Problem]:
                     out += checker.vouched_problems(column)
                 continue
             values = checker.key_column(column)
+            missing = _missing(values)
             found = kernels.is_in(values, value_set=target.key_column(key))
             if vouched:  # a value found among keys that all fit the same pattern fits it too
-                out += checker.vouched_problems(column, None if key in target.unfit else found)
-            dangling = kernels.and_(kernels.invert(_missing(values)), kernels.invert(found))
+                known = None if key in target.unfit else found
+                out += checker.pattern_problems(checker.table.field_index[column], values, missing, 0, known)
+            dangling = kernels.and_(kernels.invert(missing), kernels.invert(found))
             rows = _rows(dangling)
             for i, v in zip(rows, _values(values, rows), strict=True):
                 out.append(Problem(checker.table.name, i, column, f"{_short(v)} is not {_a(key)} in {fk.table}"))

@@ -20,17 +20,36 @@ from .schema import TABLES
 DESCRIPTOR = "datapackage.json"
 FORMATS = {".csv": "csv", ".parquet": "parquet"}
 ZIP_SIGNATURE = b"PK"  # how every zip archive starts (and no JSON text does)
+ZIP_END_RECORD = b"PK\x05\x06"  # in a zip's last 22 + 65535 bytes (JSON text cannot hold \x05)
+ZIP_END_SPAN = 22 + 65535
 
 
-def starts_as_zip(path: Path) -> bool:
-    """Whether a file starts like a zip archive, readable or not (``zipfile.is_zipfile`` says no to a
-    damaged one, which is still meant as an archive and should be reported as one). A file that
-    cannot be read is left to the reader that reports it."""
-    try:
-        with path.open("rb") as f:
-            return f.read(len(ZIP_SIGNATURE)) == ZIP_SIGNATURE
-    except OSError:
-        return False
+class ArchiveGiven(DataError):
+    """A zip archive (the release zip, or a damaged one) where a descriptor was expected:
+    ``natoseoul verify`` checks it as the release archive (``path``); the other commands say so."""
+
+    def __init__(self, path: Path, readable: bool) -> None:
+        if readable:
+            why = "is a zip archive; check it with `natoseoul verify`, or unzip it and give the folder"
+        else:
+            why = "not a readable zip archive (it starts like one, but is damaged or truncated)"
+        super().__init__(f"{path}: {why}")
+        self.path = path
+
+
+def _zip_readable(data: bytes) -> bool | None:
+    """None when ``data`` is not meant as a zip archive, else whether zipfile can read it. It is
+    meant as one when it starts with the zip signature (a damaged archive is still one), or when
+    zipfile finds a zip's end record in it (a zip with a stub in front, such as a self-extracting
+    one). zipfile is imported only for such data: reading a package directory does without it."""
+    starts = data.startswith(ZIP_SIGNATURE)
+    if not starts and ZIP_END_RECORD not in data[-ZIP_END_SPAN:]:
+        return None
+    import io
+    import zipfile
+
+    readable = zipfile.is_zipfile(io.BytesIO(data))
+    return readable if starts or readable else None
 
 
 @dataclass(frozen=True)
@@ -74,7 +93,7 @@ def check_relative(rel: str, what: str) -> None:
 
 def open_package(target: Path | None = None) -> Package:
     """Read the descriptor of ``target`` (a directory or a ``datapackage.json``); by default the
-    installed release."""
+    installed release. A zip archive given instead raises ``ArchiveGiven``."""
     if target is None:
         path = data_dir() / DESCRIPTOR
         shown = data_dir()
@@ -88,13 +107,9 @@ def open_package(target: Path | None = None) -> Package:
         data = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc}") from None
-    if data.startswith(ZIP_SIGNATURE):
-        import io
-        import zipfile  # only here: reading a package directory does without it
-
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise DataError(f"{path}: not a readable zip archive (it starts like one, but is damaged or truncated)")
-        raise DataError(f"{path}: is a zip archive; check it with `natoseoul verify`, or unzip it and give the folder")
+    readable = _zip_readable(data)
+    if readable is not None:
+        raise ArchiveGiven(path, readable)
     try:
         descriptor = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

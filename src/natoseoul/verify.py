@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from .descriptor import path_digest, stream_digest
 from .errors import DataError
-from .packagefiles import DESCRIPTOR, Package, check_relative, open_package, resource_paths, starts_as_zip
+from .packagefiles import DESCRIPTOR, ArchiveGiven, Package, check_relative, open_package, resource_paths
 
 # What zipfile raises on a damaged archive: a bad structure or compressed stream, a truncated one,
 # a compression method or zip version it does not know, or an entry flagged as encrypted.
@@ -49,11 +49,10 @@ def _expected_hash(value: object) -> tuple[str, str] | None:
 def verify_package(target: Path | None = None) -> list[FileCheck]:
     """Recompute the size and hash of every file the descriptor lists (the installed release by
     default; ``target`` may be a package directory, its descriptor, or a release zip)."""
-    # by its first bytes (a damaged archive is still reported as one), or by its end record (a zip
-    # with a stub in front, such as a self-extracting one)
-    if target is not None and target.is_file() and (starts_as_zip(target) or zipfile.is_zipfile(target)):
-        return verify_archive(target)
-    package = open_package(target)
+    try:
+        package = open_package(target)
+    except ArchiveGiven as given:  # the release zip (or a damaged one): checked without unpacking
+        return verify_archive(given.path)
     checks = []
     for resource in package.resources:
         for rel in resource_paths(resource):
