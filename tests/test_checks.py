@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pyarrow as pa
 import pytest
 from hypothesis import example, given, settings
@@ -67,7 +69,7 @@ MONTH_ENDS = st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(1
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(ODD_CELLS, LONG_NUMBERS, DATES, MONTH_ENDS), st.sampled_from([INTEGER, DATE]))
-@example("0000-01-01", DATE)  # a year Arrow holds and Python's dates do not
+@example("0000-01-01", DATE)  # a year Arrow holds and Python's dates do not (refused on both paths)
 def test_fast_and_slow_paths_agree_on_every_cell(cell: str, spec: Field) -> None:
     """A column that Arrow's cast takes whole is parsed by the cast (fast); one bad cell sends the
     whole column to the regular expressions (slow). Both must say the same of every cell: the cell
@@ -77,6 +79,13 @@ def test_fast_and_slow_paths_agree_on_every_cell(cell: str, spec: Field) -> None
     assert bad_beside.to_pylist()[1] is True  # "x": the slow path was taken
     # compared as Arrow values: a date Arrow holds may lie outside Python's (year 0000)
     assert alone.slice(0, 1).equals(beside.slice(0, 1)) and bad_alone[0] == bad_beside[0]
+
+
+def test_the_first_date_is_0001_01_01_on_both_paths() -> None:
+    """Arrow's cast and strptime take the year 0000, which Python's dates cannot hold."""
+    for cells in (["0000-12-31", "0001-01-01"], ["0000-12-31", "0001-01-01", "x"]):
+        values, bad = parse_column(DATE, pa.array(cells))
+        assert values.to_pylist()[:2] == [None, dt.date(1, 1, 1)] and bad.to_pylist()[:2] == [True, False]
 
 
 @pytest.mark.parametrize("cell", ["42", "-0", "9" * 18, "2024-02-29", "1999-12-31"])

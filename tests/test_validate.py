@@ -327,3 +327,16 @@ def test_in_threads_raises_the_first_failure_once_every_thread_has_stopped() -> 
     with pytest.raises(ValueError, match="first failure"):
         in_threads([fails_late, slow, fails_first, never], 3)
     assert finished == ["slow"]  # the running job was waited for; the queued one never ran
+
+
+def test_year_0000_is_refused_by_natoseoul_and_frictionless_alike(tmp_path: Path) -> None:
+    """Arrow holds the year 0000 and its cast takes it; Python's dates (so frictionless, pandas'
+    object dates and ``natoseoul.records()``) do not. Both validators refuse the same cell."""
+    dist = copy_release(tmp_path)
+    events = dist / "csv" / "events.csv"
+    set_cell(events, 0, "date_end", "0000-01-01")
+    ours = run("validate", str(dist))
+    assert ours.code == 1
+    assert f"{events}:2:date_end: '0000-01-01' is not a date (YYYY-MM-DD)" in ours.out.splitlines()
+    theirs = run("validate", str(dist), "--frictionless").out.splitlines()
+    assert any(line.startswith(f"{events}:2:date_end: [frictionless type-error]") for line in theirs), theirs

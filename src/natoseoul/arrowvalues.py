@@ -8,6 +8,7 @@ The few constants the checks need are therefore assembled from raw buffers here.
 
 from __future__ import annotations
 
+import datetime as dt
 from array import array
 from collections.abc import Sequence
 from itertools import accumulate
@@ -34,6 +35,12 @@ def string(value: str) -> pa.StringScalar:
 
 def integer(value: int) -> pa.Int64Scalar:
     return integers([value])[0]
+
+
+def date(value: dt.date) -> pa.Date32Scalar:
+    """A date32 scalar (days since 1970-01-01)."""
+    days = value.toordinal() - dt.date(1970, 1, 1).toordinal()
+    return pa.Array.from_buffers(pa.date32(), 1, [None, pa.py_buffer(array("i", [days]))])[0]
 
 
 def boolean(value: bool) -> pa.BooleanScalar:

@@ -9,6 +9,7 @@ it is about to publish with exactly this code, and ``natoseoul validate`` checks
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
@@ -18,7 +19,7 @@ from typing import NamedTuple
 import pyarrow as pa
 
 from . import kernels
-from .arrowvalues import FALSE, TRUE, integer, integers, string, strings
+from .arrowvalues import FALSE, TRUE, date, integer, integers, string, strings
 from .errors import excerpt
 from .schema import TABLES, Field, Table
 
@@ -29,6 +30,9 @@ BOOLEAN_WORDS = strings(["true", "false"])
 # Types whose Arrow cast from text accepts exactly what the checks accept (integers: up to 18 digits;
 # dates: YYYY-MM-DD on the calendar). Booleans are not among them: Arrow also takes "1", "0", "True".
 FAST_CASTS = {"integer": pa.int64(), "date": pa.date32()}
+# Arrow holds the year 0000 (and its cast and strptime take it); Python's dates, and so frictionless,
+# pandas' object dates and natoseoul.records(), start at 0001-01-01, so that is the first date taken.
+FIRST_DATE = date(dt.date.min)
 
 
 HEADER_ROW = 1  # files number their rows as frictionless does: the header is row 1
@@ -101,9 +105,12 @@ def _parse(spec: Field, column: pa.Array, missing: pa.BooleanArray) -> tuple[pa.
         spec.type != "integer" or (kernels.max_(kernels.binary_length(text)).as_py() or 0) <= 18
     ):
         try:  # Arrow's own cast is strict (and checks the calendar): when it takes the whole column, all is well
-            return kernels.cast(text, FAST_CASTS[spec.type]), none_bad
+            values = kernels.cast(text, FAST_CASTS[spec.type])
         except pa.ArrowInvalid:
             pass  # some cell does not parse: find which, below
+        else:
+            if spec.type != "date" or kernels.less(values, FIRST_DATE).true_count == 0:
+                return values, none_bad
     if spec.type == "integer":
         ok = kernels.match_substring_regex(text, r"^-?[0-9]{1,18}$")
         values = kernels.cast(kernels.if_else(ok, text, _null(pa.string())), pa.int64())
@@ -113,6 +120,7 @@ def _parse(spec: Field, column: pa.Array, missing: pa.BooleanArray) -> tuple[pa.
         values = kernels.cast(stamps, pa.date32())
         # strptime rolls impossible days over (2023-02-30 -> 2023-03-02): require the round trip
         ok = kernels.equal(kernels.strftime(values, "%Y-%m-%d"), text)
+        ok = kernels.and_(ok, kernels.greater_equal(values, FIRST_DATE))
         values = kernels.if_else(ok, values, _null(pa.date32()))
     elif spec.type == "boolean":
         ok = kernels.is_in(text, value_set=BOOLEAN_WORDS)
