@@ -52,6 +52,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -674,6 +675,7 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
         "csv_mb": csv_mb,
         "repeat": {"validate_export": args.repeat, "load": args.load_repeat},
         "machine": {"processor": platform.processor(), "cpu": _cpu_model(), "cores": os.cpu_count()},
+        "versions": _versions(),
     }
     print(json.dumps({k: v for k, v in result.items() if k not in ("seconds", "planted_errors")}, indent=1))
     if args.json:
@@ -691,6 +693,17 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 def _fmt(value: float | None) -> str:
     return "skipped" if value is None else f"{value:.2f}s"
+
+
+def _versions() -> dict[str, str | None]:
+    """What was measured: Python and the installed distributions the timed commands run on."""
+    found: dict[str, str | None] = {"python": platform.python_version()}
+    for name in ("natoseoul", "pyarrow", "frictionless", "click"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
 
 
 def _cpu_model() -> str:

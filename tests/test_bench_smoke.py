@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow
 import pytest
 from cli_helpers import ROOT
 
@@ -30,6 +31,9 @@ def test_benchmark_writes_its_json_and_both_validators_agree(tmp_path: Path) -> 
              "parquetfile_load")  # fmt: skip
     for step in steps:
         assert result["seconds"][step] > 0, step
+    versions = result["versions"]  # what the numbers were measured on
+    assert versions["python"] == ".".join(map(str, sys.version_info[:3])) and versions["pyarrow"] == pyarrow.__version__
+    assert versions["natoseoul"] and versions["frictionless"]
     planted = result["planted_errors"]
     assert planted["agree"] and planted["mismatches"] == []
     assert planted["natoseoul_found"] == planted["frictionless_found"] == planted["planted"] > 0
