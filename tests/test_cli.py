@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from cli_helpers import MODES, ROOT, release_descriptor, release_rows, run
 
@@ -14,6 +16,7 @@ from natoseoul import clidoc
 from natoseoul._version import __version__
 from natoseoul.cli import main
 from natoseoul.schema import TABLES
+from natoseoul.show import format_rows
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -81,6 +84,31 @@ def test_show_formats_and_limit() -> None:
     as_csv = run("show", "documents", "--format", "csv", "--limit", "0")
     assert as_csv.out.splitlines()[0].replace('"', "").split(",") == list(rows[0])
     assert len(as_csv.out.splitlines()) == len(rows) + 1
+
+
+def _columns_of(text: str) -> int:
+    """Terminal columns by Unicode's East Asian Width: wide and fullwidth characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_show_aligns_hangul_by_the_columns_it_takes(mode: str) -> None:
+    """A Korean alias takes two terminal columns a syllable: the next column still starts where its header does."""
+    lines = run("show", "participant_aliases", "-w", "language=ko", mode=mode).out.splitlines()
+    assert len(lines) > 3 and any("\uac00" <= ch <= "\ud7a3" for ch in lines[2])
+    start = lines[0].index("alias_type")  # the header is ASCII: characters are columns
+    for line in lines[2:]:
+        before = line.split("native_script", 1)[0]
+        assert _columns_of(before) == start, line
+
+
+def test_show_cuts_long_cells_to_forty_terminal_columns() -> None:
+    """A long cell is cut by the columns it takes, so a Hangul one is cut at 19 syllables, not 39."""
+    cells = ["가" * 30, "a" * 50, "가" * 20, "b" * 40]
+    lines = format_rows(pa.table({"cell": cells, "next": ["|"] * 4}), "table").splitlines()
+    shown = [line[: line.rindex("|")] for line in lines[2:]]
+    assert [line.rstrip() for line in shown] == ["가" * 19 + "…", "a" * 39 + "…", "가" * 20, "b" * 40]
+    assert {_columns_of(line) for line in shown} == {42}  # 40 columns and the two between columns
 
 
 def test_show_where_on_dates_and_booleans_uses_the_csv_text() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
+from itertools import accumulate
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -39,10 +41,28 @@ def select_rows(name: str, where: Sequence[tuple[str, str]] = (), limit: int | N
     return data if limit is None else data.slice(0, limit)
 
 
+def _char_width(ch: str) -> int:
+    return 0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Hangul and other wide characters take two, combining
+    marks none (``len`` would misalign every row that holds a Korean alias or title)."""
+    return sum(map(_char_width, text))
+
+
 def _cell(value: object) -> str:
+    """The cell on one line, cut to ``CELL_WIDTH`` terminal columns (with an ellipsis) when longer."""
     text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
     text = " ".join(text.split())
-    return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+    if _width(text) <= CELL_WIDTH:
+        return text
+    cut = next(i for i, used in enumerate(accumulate(map(_char_width, text))) if used > CELL_WIDTH - 1)
+    return text[:cut] + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def format_rows(data: pa.Table, fmt: str) -> str:
@@ -54,7 +74,7 @@ def format_rows(data: pa.Table, fmt: str) -> str:
     if fmt != "table":
         raise DataError(f"unknown format {fmt!r}; expected one of {', '.join(SHOW_FORMATS)}")
     rows = [data.column_names] + [[_cell(v) for v in row.values()] for row in data.to_pylist()]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
