@@ -95,10 +95,11 @@ def _columns_of(text: str) -> int:
 def test_show_aligns_hangul_by_the_columns_it_takes(mode: str) -> None:
     """A Korean alias takes two terminal columns a syllable: the next column still starts where its header does."""
     lines = run("show", "participant_aliases", "-w", "language=ko", mode=mode).out.splitlines()
-    assert len(lines) > 3 and any("\uac00" <= ch <= "\ud7a3" for ch in lines[2])
+    rows = json.loads(run("show", "participant_aliases", "-w", "language=ko", "-f", "json", mode=mode).out)
+    assert len(lines) == len(rows) + 2 > 3 and any("\uac00" <= ch <= "\ud7a3" for ch in lines[2])
     start = lines[0].index("alias_type")  # the header is ASCII: characters are columns
-    for line in lines[2:]:
-        before = line.split("native_script", 1)[0]
+    for line, row in zip(lines[2:], rows, strict=True):
+        before = line.split(f"  {row['alias_type']} ", 1)[0] + "  "
         assert _columns_of(before) == start, line
 
 

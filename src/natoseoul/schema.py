@@ -146,7 +146,7 @@ EVENT_TYPES = (
     "visit", "meeting", "remarks", "speech", "press_point", "interview", "ceremony", "summit",
     "ministerial_meeting", "agreement", "announcement", "invitation", "offer", "statement",
     "founding", "war", "institutional_change", "mission_opening", "accession", "cooperation",
-    "contribution", "military_talks", "strategy",
+    "contribution", "military_talks", "strategy", "weapons_test",
 )  # fmt: skip
 EVENT_STATUSES = ("occurred", "ongoing", "scheduled", "proposed", "intended")
 DATE_PRECISIONS = ("day", "month", "year", "range", "unknown")
