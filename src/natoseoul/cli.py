@@ -174,8 +174,8 @@ def verify(target: Path | None) -> None:
     \b
     Examples:
       natoseoul verify
-      natoseoul verify ~/Downloads/natoseoul-1.0.0.zip
-      natoseoul verify ~/Downloads/natoseoul-1.0.0/
+      natoseoul verify ~/Downloads/natoseoul-1.1.0.zip
+      natoseoul verify ~/Downloads/natoseoul-1.1.0/
     """
     from .verify import verify_package
 
