@@ -81,7 +81,7 @@ BAD_CURATION = [
         [
             "curation/participants.toml",
             "participant 'stoltenberg-jens'",
-            "aliases[19].text",
+            "aliases[15].text",
             "does not match menafn-2023-01-30 at 1287",
         ],
         id="span-at-wrong-offset",

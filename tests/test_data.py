@@ -78,6 +78,23 @@ def test_no_span_starts_or_ends_inside_a_word(table: str) -> None:
     assert bad == []
 
 
+def test_a_title_alias_stands_alone_for_its_holder() -> None:
+    """A title is a name form only where it stands for the holder ('the president said'); in
+    'Foreign Minister Park Jin' or '윤석열 대통령' it is part of the name and is not recorded."""
+    names: dict[str, set[str]] = {}
+    for row in rows("participant_aliases"):
+        if row["alias_type"] in ("name", "short_name", "native_script"):
+            names.setdefault(row["participant_id"], set()).add(row["alias"])
+    attached = []
+    for row in rows("participant_aliases"):
+        if row["alias_type"] == "title":
+            seed, start, end = seeds()[row["document_id"]], int(row["char_start"]), int(row["char_end"])
+            for name in names.get(row["participant_id"], ()):
+                if seed.startswith(" " + name, end) or seed[:start].endswith(name + " "):
+                    attached.append((row["document_id"], start, row["alias"], name))
+    assert attached == []
+
+
 def test_every_event_has_evidence() -> None:
     evidenced = {r["event_id"] for r in rows("event_evidence")}
     assert [r["event_id"] for r in rows("events") if r["event_id"] not in evidenced] == []

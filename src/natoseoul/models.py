@@ -86,7 +86,7 @@ class EventParticipant(Row):
 
     event_id: Annotated[str, Field(description='The event, a key of `events`.', min_length=1, pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')]
     participant_id: Annotated[str, Field(description='The participant, a key of `participants`.', min_length=1, pattern='^(?:[a-z0-9]+(-[a-z0-9]+)*)$')]
-    role: Annotated[Literal['visitor', 'host', 'speaker', 'audience', 'interviewer', 'interviewee', 'inviter', 'invitee', 'signatory', 'party', 'attendee', 'target', 'contributor', 'recipient', 'subject'], Field(description="The participant's part: visitor, host, speaker, audience, interviewer, interviewee, inviter, invitee, signatory, party, attendee, target (of a statement), recipient, contributor or subject.")]
+    role: Annotated[Literal['visitor', 'host', 'speaker', 'audience', 'interviewer', 'interviewee', 'inviter', 'invitee', 'signatory', 'party', 'attendee', 'target', 'contributor', 'recipient', 'subject'], Field(description="The participant's part: visitor, host, speaker, audience, interviewer, interviewee, inviter, invitee, signatory, party, attendee, target (of a statement or an act), recipient, contributor or subject.")]
 
 
 class EventEvidence(Row):

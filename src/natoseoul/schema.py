@@ -329,8 +329,8 @@ _add(Table(
         Field("participant_id", "string", "The participant, a key of `participants`.", required=True,
               pattern=SLUG),
         Field("role", "string", "The participant's part: visitor, host, speaker, audience, interviewer, "
-              "interviewee, inviter, invitee, signatory, party, attendee, target (of a statement), recipient, "
-              "contributor or subject.", required=True, enum=EVENT_ROLES),
+              "interviewee, inviter, invitee, signatory, party, attendee, target (of a statement or an act), "
+              "recipient, contributor or subject.", required=True, enum=EVENT_ROLES),
     ),
     primary_key=("event_id", "participant_id", "role"),
     foreign_keys=(_fk("event_id", "events"), _fk("participant_id", "participants")),
