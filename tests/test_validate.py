@@ -340,3 +340,28 @@ def test_year_0000_is_refused_by_natoseoul_and_frictionless_alike(tmp_path: Path
     assert f"{events}:2:date_end: '0000-01-01' is not a date (YYYY-MM-DD)" in ours.out.splitlines()
     theirs = run("validate", str(dist), "--frictionless").out.splitlines()
     assert any(line.startswith(f"{events}:2:date_end: [frictionless type-error]") for line in theirs), theirs
+
+
+def test_small_input_is_checked_in_the_calling_thread_and_finds_what_threads_find(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below ``PARALLEL_FROM_BYTES`` of input no thread is started (they cost more than they save);
+    above it the files are checked in threads. Either way the same problems are found."""
+    import threading
+
+    from natoseoul import validation
+
+    dist = damaged_release(tmp_path)
+    started: list[str] = []
+
+    class CountedThread(threading.Thread):
+        def start(self) -> None:
+            started.append(self.name)
+            super().start()
+
+    monkeypatch.setattr(validation.threading, "Thread", CountedThread)
+    serial = validation.validate_package(dist)
+    assert started == [] and not serial.valid
+    monkeypatch.setattr(validation, "PARALLEL_FROM_BYTES", 0)
+    threaded = validation.validate_package(dist)
+    assert len(started) > 1 and threaded.issues == serial.issues and threaded.rows == serial.rows
