@@ -697,8 +697,8 @@ def _fmt(value: float | None) -> str:
 
 def _versions() -> dict[str, str | None]:
     """What was measured: Python and the installed distributions the timed commands run on."""
-    found: dict[str, str | None] = {"python": platform.python_version()}
-    for name in ("natoseoul", "pyarrow", "frictionless", "click"):
+    found: dict[str, str | None] = {"python": platform.python_version(), "natoseoul": natoseoul.__version__}
+    for name in ("pyarrow", "frictionless", "click"):
         try:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -81,7 +81,7 @@ def test_fast_and_slow_paths_agree_on_every_cell(cell: str, spec: Field) -> None
     assert alone.slice(0, 1).equals(beside.slice(0, 1)) and bad_alone[0] == bad_beside[0]
 
 
-def test_the_first_date_is_0001_01_01_on_both_paths() -> None:
+def test_the_first_date_is_0001_01_01_for_the_cast_and_strptime() -> None:
     """Arrow's cast and strptime take the year 0000, which Python's dates cannot hold."""
     for cells in (["0000-12-31", "0001-01-01"], ["0000-12-31", "0001-01-01", "x"]):
         values, bad = parse_column(DATE, pa.array(cells))

@@ -351,7 +351,11 @@ def test_small_input_is_checked_in_the_calling_thread_and_finds_what_threads_fin
 
     from natoseoul import validation
 
-    dist = damaged_release(tmp_path)
+    dist = damaged_release(tmp_path)  # and a span and a Parquet file damaged too, so every step finds something
+    evidence = dist / "csv" / "event_evidence.csv"
+    set_cell(evidence, 0, "char_start", str(int(csv_rows(evidence)[0]["char_start"]) + 1))
+    topics = pq.read_table(dist / "parquet" / "topics.parquet")
+    pq.write_table(pa.concat_tables([topics, topics.slice(0, 1)]), dist / "parquet" / "topics.parquet")
     started: list[str] = []
 
     class CountedThread(threading.Thread):
@@ -365,3 +369,5 @@ def test_small_input_is_checked_in_the_calling_thread_and_finds_what_threads_fin
     monkeypatch.setattr(validation, "PARALLEL_FROM_BYTES", 0)
     threaded = validation.validate_package(dist)
     assert len(started) > 1 and threaded.issues == serial.issues and threaded.rows == serial.rows
+    found = "\n".join(map(str, serial.issues))
+    assert "does not match" in found and "topics.parquet" in found and "duplicate primary key" in found

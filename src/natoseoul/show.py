@@ -42,12 +42,16 @@ def select_rows(name: str, where: Sequence[tuple[str, str]] = (), limit: int | N
 
 
 def _char_width(ch: str) -> int:
-    return 0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    """Zero for marks and format characters (accents, zero-width joiners, Hangul's medial and final
+    jamo, which join the syllable before), two for wide and fullwidth characters, else one."""
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf") or "\u1160" <= ch <= "\u11ff":
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def _width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Hangul and other wide characters take two, combining
-    marks none (``len`` would misalign every row that holds a Korean alias or title)."""
+    """Columns ``text`` takes in a terminal (``len`` would misalign every row that holds a Korean
+    alias or title)."""
     return sum(map(_char_width, text))
 
 

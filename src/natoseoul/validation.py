@@ -228,8 +228,8 @@ def in_threads(jobs: list[Callable[[], T]], workers: int) -> list[T]:
     """Run ``jobs`` on up to ``workers`` threads and return their results in order; the first
     exception a job raised is raised here, once every thread has stopped. (``concurrent.futures``
     would do the same, but it imports ``logging``: a few ms of every run.) With one worker the
-    jobs run in the calling thread."""
-    if workers <= 1:
+    jobs run in the calling thread, as does a single job."""
+    if workers <= 1 or len(jobs) <= 1:
         return [job() for job in jobs]
     results: list[T | None] = [None] * len(jobs)
     failures: list[BaseException] = []
