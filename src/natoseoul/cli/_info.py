@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from typing import Any
 
-import pyarrow.parquet as pq
-
-from .._loading import table_names
-from .._release import data_dir, metadata, parquet_path
+from .._release import data_dir, metadata
 from .._version import __version__
+from ..schema import TABLES
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,15 @@ def package_info() -> PackageInfo:
     return PackageInfo(
         version=__version__,
         title=str(meta.get("title", "")),
-        rows={name: pq.ParquetFile(parquet_path(name)).metadata.num_rows for name in table_names()},  # footer only
+        rows={name: _count_rows(name) for name in TABLES},
         sources=list(meta.get("sources", [])),
         licenses=list(meta.get("licenses", [])),
         location=str(data_dir()),
     )
+
+
+def _count_rows(name: str) -> int:
+    """The data rows of a release table, counted as CSV records (a quoted cell may hold a line
+    break); the standard library does it without importing pyarrow."""
+    with (data_dir() / "csv" / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
