@@ -20,6 +20,7 @@ from build import build
 from cli_helpers import MODES, ROOT, run, run_build
 from natoseoul._version import __version__
 from natoseoul.schema import TABLES
+from natoseoul.site import site_files
 
 ZIP = ROOT / archive.archive_path(__version__)
 TOP = f"natoseoul-{__version__}"
@@ -28,6 +29,7 @@ TOP = f"natoseoul-{__version__}"
 def expected_members() -> list[str]:
     names = ["datapackage.json", "README.md", "LICENSE", "CITATION.cff"]
     names += [f"{fmt}/{t}.{fmt}" for fmt in ("csv", "parquet") for t in TABLES]
+    names += [f"site/{rel}" for rel in site_files()]  # the static site (natoseoul site), last
     return [f"{TOP}/{n}" for n in names]
 
 

@@ -102,8 +102,18 @@ def render(root: Path) -> tuple[dict[str, bytes], dict[str, int]]:
     outputs["dist/datapackage.json"] = descriptor.dumps(descriptor.release_descriptor(cur.package, stats))
     outputs["datapackage.json"] = descriptor.dumps(descriptor.root_descriptor(cur.package, stats))
     outputs["src/natoseoul/models.py"] = modelgen.models_source().encode("utf-8")
+    outputs.update(_site(typed, cur.seeds, outputs["dist/datapackage.json"]))
     outputs[archive.archive_path(__version__)] = _release_archive(root, cur.package, outputs)
     return outputs, {n: t.num_rows for n, t in typed.items()}
+
+
+def _site(typed: dict[str, pa.Table], seeds: dict[str, str], release: bytes) -> dict[str, bytes]:
+    """The static site of the release (``natoseoul site``), as ``dist/site/...`` outputs."""
+    import json
+
+    from natoseoul.site._pages import render
+
+    return {f"dist/site/{rel}": blob for rel, blob in render(typed, seeds, json.loads(release)).items()}
 
 
 def _release_archive(root: Path, package: dict[str, Any], outputs: dict[str, bytes]) -> bytes:
@@ -117,10 +127,11 @@ def _release_archive(root: Path, package: dict[str, Any], outputs: dict[str, byt
         else:
             raise DataError(f"{name}: no such file (the release archive includes it)")
     tables = {rel: outputs[f"dist/{rel}"] for fmt in ("csv", "parquet") for rel in (f"{fmt}/{n}.{fmt}" for n in TABLES)}
+    tables |= {rel.removeprefix("dist/"): blob for rel, blob in outputs.items() if rel.startswith("dist/site/")}
     return archive.release_zip(__version__, package.get("created"), outputs["dist/datapackage.json"], docs, tables)
 
 
-GENERATED = ("dist/csv/*", "dist/parquet/*", "schemas/*", f"dist/{archive.NAME}-*.zip")
+GENERATED = ("dist/csv/*", "dist/parquet/*", "dist/site/*", "schemas/*", f"dist/{archive.NAME}-*.zip")
 
 
 def strays(root: Path, outputs: dict[str, bytes]) -> list[str]:

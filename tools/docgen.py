@@ -52,6 +52,12 @@ Check that a downloaded release is complete and unaltered, as a zip or unpacked:
 ```sh
 natoseoul verify natoseoul-{__version__}.zip      # ok: 24 file(s) match the descriptor
 ```""",
+    "site": """\
+Write the site and open it in a browser (no server needed); see [site.md](site.md):
+
+```sh
+natoseoul site -o natoseoul-site
+```""",
     "info": """\
 ```sh
 natoseoul info    # version, tables with row counts, sources, licence

@@ -291,7 +291,9 @@ def find_quotes(
     - ``speaker``: a ``participant_id`` (``"stoltenberg-jens"``);
     - ``topic``: a ``topic_id``; quotes on its narrower topics match too;
     - ``event``: an ``event_id``; quotes said at its parts match too (a visit's include its meetings');
-    - ``text``: words in the quote, case-insensitive.
+    - ``text``: words in the quote, ignoring case, accents and the kind of whitespace (a no-break
+      space matches a space; Hangul is matched as written): both sides are normalised by
+      ``natoseoul._search.fold``, the same rule the static site's search applies.
 
     An unknown identifier raises :class:`~natoseoul.UnknownNameError` suggesting the closest one.
 
@@ -312,5 +314,9 @@ def find_quotes(
     if event is not None:
         keep = pc.and_(keep, pc.is_in(quotes["event_id"], value_set=_with_parts("events", event)))
     if text is not None:
-        keep = pc.and_(keep, pc.match_substring(quotes["text"], text, ignore_case=True))
+        from ._search import fold
+
+        wanted = fold(text)
+        found = [wanted in fold(t) if t is not None else False for t in quotes["text"].to_pylist()]
+        keep = pc.and_(keep, pa.array(found, pa.bool_()))
     return convert(quotes.filter(pc.fill_null(keep, False)), engine)

@@ -79,7 +79,11 @@ def citation() -> str:
     >>> natoseoul.__version__ in natoseoul.citation()
     True
     """
-    meta = metadata()
+    return citation_of(metadata())
+
+
+def citation_of(meta: dict[str, Any]) -> str:
+    """The citation ``citation()`` gives, for any package descriptor ``meta``."""
     name = str(meta.get("name", "natoseoul"))
     people = [c for c in meta.get("contributors", []) if AUTHOR_ROLES & set(c.get("roles", []))]
     authors = _and([_person(c) for c in people or meta.get("contributors", [])]) or name

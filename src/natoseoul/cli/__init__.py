@@ -44,7 +44,7 @@ def prepare(args: list[str]) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="natoseoul")
 def main() -> None:
-    """Curated data on NATO–Republic of Korea contacts: validate, verify, export, show."""
+    """Curated data on NATO–Republic of Korea contacts: validate, verify, export, show, site."""
 
 
 @contextmanager
@@ -82,13 +82,16 @@ def _user_errors() -> Iterator[None]:
 @click.option("--quiet", "-q", is_flag=True, help="Do not list each file on stderr as it is written.")
 def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None, force: bool, quiet: bool) -> None:
     """Export the release tables (or those of another package) to CSV, Parquet, JSON, JSON Lines,
-    SQLite or Excel.
+    SQLite, Excel, Web Annotations or PLOVER.
 
     csv and parquet come with a datapackage.json describing exactly the files written, so
     `frictionless validate DIR/datapackage.json` works on the export. json writes one array of
     objects per table, jsonl one object per line. sqlite writes natoseoul.sqlite with primary and
     foreign keys and a full-text index (quotes_fts) on quotes.text. xlsx writes natoseoul.xlsx with
     one sheet per table and a "fields" sheet; every text cell is stored as text, never a formula.
+    annotations writes annotations.jsonld: every evidence, quotation, name-form and source-note span
+    as a W3C Web Annotation (TextQuoteSelector and TextPositionSelector, offsets in code points).
+    plover writes plover.jsonl: one PLOVER record per coded event (see docs/formats.md).
 
     With --from, the tables come from a copy of the package (CSV or Parquet resources, e.g. a
     previous export), streamed batch by batch: this converts a large CSV package to Parquet in
@@ -104,6 +107,7 @@ def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None,
       natoseoul export -f sqlite -o out && sqlite3 out/natoseoul.sqlite "SELECT count(*) FROM quotes"
       natoseoul export -f xlsx -o out --force
       natoseoul export --from natoseoul-csv -f parquet -o natoseoul-parquet
+      natoseoul export -f annotations -o out && natoseoul export -f plover -o out
     """
     from ..export._export import export as run_export
 
@@ -114,6 +118,44 @@ def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None,
     with _user_errors():
         paths = run_export(fmt, output, tables, force=force, on_written=written, source=source)
     click.echo(f"exported {len(paths)} file(s) as {fmt} to {output}")
+
+
+@main.command()
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), required=True, help="Directory to write to (created if missing)."
+)
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, path_type=Path),
+    help="Package to show: a directory holding datapackage.json (seeds/ in or beside it), or the descriptor "
+    "(default: the installed release).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not list each file on stderr as it is written.")
+def site(output: Path, source: Path | None, force: bool, quiet: bool) -> None:
+    """Write a static site of the data: every fact shown with the words of its source.
+
+    Pages: an overview (counts, licence, how to cite, the documents), a timeline (SVG), the events
+    with their evidence, the quotations with a search, the participants with every name form, and
+    each document with every span marked; a link from a fact opens the document at its words,
+    highlighted. Open DIR/index.html in a browser: no server, no network, nothing fetched; reading
+    needs no JavaScript (the search does). The same data gives the same bytes.
+
+    \b
+    Examples:
+      natoseoul site -o natoseoul-site
+      natoseoul site --from natoseoul-csv -o site --force
+    """
+    from ..site import write_site
+
+    def written(path: Path) -> None:
+        if not quiet:
+            click.echo(f"wrote {path}", err=True)
+
+    with _user_errors():
+        paths = write_site(output, source, force=force, on_written=written)
+    click.echo(f"wrote a site of {len(paths)} file(s) to {output}; open {output / 'index.html'}")
 
 
 @main.command()

@@ -15,10 +15,10 @@ from typing import Any
 from .._loading import select_tables
 from ..errors import DataError, check_name
 from ..io import _descriptor as descriptor
-from ..io._package import DESCRIPTOR, TableFile, open_package, table_files
+from ..io._package import DESCRIPTOR, Package, TableFile, open_package, table_files
 from ..io._tables import Staging, write_csv, write_json, write_parquet
 from ..schema import TABLES
-from . import FORMATS
+from . import DERIVED, FORMATS
 
 WORKBOOK_FIELDS_SHEET = "fields"
 FIELD_COLUMNS = (
@@ -80,7 +80,32 @@ def output_names(fmt: str, names: Sequence[str]) -> list[str]:
         return [_table_file(name, fmt) for name in names] + [DESCRIPTOR]
     if fmt in ("json", "jsonl"):
         return [_table_file(name, fmt) for name in names]
+    if fmt in DERIVED:
+        return [DERIVED_FILES[fmt]]
     return [_package_file(fmt)]
+
+
+DERIVED_FILES = {"annotations": "annotations.jsonld", "plover": "plover.jsonl"}
+
+
+def _write_derived(
+    fmt: str, inputs: Mapping[str, TableFile], package: Package, release: bool, output: Path, staging: Staging
+) -> None:
+    """annotations (W3C Web Annotations of every span) and plover (PLOVER records of the coded
+    events): built from every table they need, and (annotations) the seed texts of the spans, the
+    installed release's or those in or beside the package folder."""
+    tables = {name: source.read_all() for name, source in inputs.items()}
+    if fmt == "annotations":
+        from ..io._seeds import read_seeds, seeds_root
+        from ._annotations import annotations_bytes
+
+        seeds = read_seeds(tables["documents"], seeds_root(None if release else package))
+        blob = annotations_bytes(tables, seeds, package.descriptor)
+    else:
+        from ._plover import plover_bytes
+
+        blob = plover_bytes(tables, package.descriptor)
+    staging.write(output / DERIVED_FILES[fmt], blob)
 
 
 def _write(fmt: str, inputs: Mapping[str, TableFile], meta: dict[str, Any], output: Path, staging: Staging) -> None:
@@ -127,7 +152,9 @@ def export(
     descriptor), by default the installed release. Refuses to replace existing files unless ``force``;
     writes every file completely or none at all."""
     fmt = check_format(fmt)
-    names = select_tables(tables)
+    if fmt in DERIVED and tables:
+        raise DataError(f"--table does not apply to {fmt}: it is built from every table it needs")
+    names = select_tables(tables) if fmt not in DERIVED else list(TABLES)
     package = open_package(source)
     inputs = table_files(package, names)
     if output.exists() and not output.is_dir():
@@ -139,7 +166,10 @@ def export(
         raise DataError(f"{existing[0]}: already exists{more}; use --force to overwrite")
     try:
         with Staging(on_written) as staging:
-            _write(fmt, inputs, package.descriptor, output, staging)
+            if fmt in DERIVED:
+                _write_derived(fmt, inputs, package, source is None, output, staging)
+            else:
+                _write(fmt, inputs, package.descriptor, output, staging)
     except OSError as exc:
         where = exc.filename or output
         raise DataError(f"{where}: cannot write: {exc.strerror or exc}") from None
