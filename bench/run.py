@@ -60,8 +60,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import natoseoul
-from natoseoul import descriptor, schema, tableio
-from natoseoul.resources import data_dir
+from natoseoul import schema
+from natoseoul._release import data_dir
+from natoseoul.io import _descriptor as descriptor
+from natoseoul.io import _tables as tableio
 
 TABLES = schema.TABLES
 BIN = Path(sys.executable).parent
@@ -537,14 +539,26 @@ def same_tables(left: Path, right: Path) -> bool:
 
 
 LOAD_OURS = (
-    "import pathlib, natoseoul.loading as L; L.parquet_path = lambda n: pathlib.Path({d!r}) / f'{{n}}.parquet'; "
+    "import pathlib, natoseoul._loading as L; L.parquet_path = lambda n: pathlib.Path({d!r}) / f'{{n}}.parquet'; "
     "import natoseoul; t = natoseoul.load('quotes'); assert t.num_rows > 0"
 )
 LOAD_PYARROW = "import pyarrow.parquet as pq; t = pq.read_table({f!r}); assert t.num_rows > 0"
 LOAD_PARQUETFILE = "import pyarrow.parquet as pq; t = pq.ParquetFile({f!r}).read(); assert t.num_rows > 0"
 # natoseoul's floor: a Python process that imports click and pyarrow and does nothing, set up as the
-# natoseoul program sets itself up for validate (process.py: without numpy, without the collector).
-IMPORTS_ONLY = "from natoseoul.process import prepare; prepare(['validate']); import click, pyarrow"
+# natoseoul program sets itself up (cli.prepare: numpy left unimported).
+IMPORTS_ONLY = "from natoseoul.cli import prepare; prepare(['validate']); import click, pyarrow"
+
+
+def release_commands(work: Path) -> dict[str, list[str]]:
+    """Every command a user types, on the installed release (each must stay within 1.5x the floor)."""
+    program = str(BIN / "natoseoul")
+    return {
+        "validate": [program, "validate"],
+        "verify": [program, "verify"],
+        "info": [program, "info"],
+        "show_where": [program, "show", "events", "--where", "event_type=meeting"],
+        "export_csv": [program, "export", "-q", "-f", "csv", "-o", str(work / "release-csv"), "--force"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -601,6 +615,12 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
           f"frictionless {_fmt(seconds['frictionless_tiny'])}")  # fmt: skip
     ((seconds["import_click_pyarrow"], _),) = timed([[sys.executable, "-c", IMPORTS_ONLY]], args.repeat)
     print(f"floor (a Python process that only imports click and pyarrow): {seconds['import_click_pyarrow']:.2f}s")
+    commands = release_commands(work)
+    release_vs_floor = {}
+    for name, (spent, _) in zip(commands, timed(list(commands.values()), args.repeat), strict=True):
+        seconds[f"release_{name}"] = spent
+        release_vs_floor[name] = _ratio(spent, seconds["import_click_pyarrow"])
+    print("release commands vs floor: " + ", ".join(f"{n} {r:.2f}x" for n, r in release_vs_floor.items() if r))
 
     # planted errors: on this package, or on a smaller one when frictionless is skipped at this size
     if with_frictionless:
@@ -653,6 +673,7 @@ def _benchmark(args: argparse.Namespace, work: Path) -> int:
             _minus(seconds["frictionless"], seconds["frictionless_tiny"]),
             _minus(seconds["validate"], seconds["validate_tiny"]),
         ),
+        "release_commands_vs_floor": release_vs_floor,
         "export_vs_pyarrow": _ratio(seconds["export"], seconds["pyarrow_export"]),
         "export_same_tables": same,
         "load_vs_pyarrow": _ratio(seconds["load"], seconds["pyarrow_load"]),

@@ -16,10 +16,13 @@ from typing import Any
 
 from click.testing import CliRunner
 
+from natoseoul._release import data_dir, seeds_dir
 from natoseoul.cli import main
-from natoseoul.resources import data_dir, seeds_dir
 
 ROOT = Path(__file__).resolve().parents[1]  # the project root (holds pyproject.toml, dist/, seeds/)
+TOOLS = ROOT / "tools"  # the maintainers' build, not part of the package
+if str(TOOLS) not in sys.path:
+    sys.path.insert(0, str(TOOLS))
 ENTRY_POINT = Path(sys.executable).parent / "natoseoul"
 MODES = ["runner", "subprocess"]
 
@@ -46,6 +49,16 @@ def run(*args: str, mode: str = "runner", cwd: Path | None = None, env: dict[str
         outcome = Run(proc.returncode, proc.stdout, proc.stderr)
     assert "Traceback" not in outcome.out + outcome.err, outcome.err
     return outcome
+
+
+def run_build(*args: str, env: dict[str, str] | None = None) -> Run:
+    """Run ``python tools/build.py ARGS`` as maintainers do, in a subprocess."""
+    proc = subprocess.run(
+        [sys.executable, str(TOOLS / "build.py"), *args], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+    )  # fmt: skip
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
+    return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
 def release() -> Path:
@@ -106,19 +119,3 @@ def damaged_release(tmp: Path) -> Path:
     set_cell(events, 0, "date_start", "2023-02-30")
     set_cell(events, 1, "event_id", csv_rows(events)[0]["event_id"])
     return dist
-
-
-def main_in_fresh_python(commands: list[list[str]]) -> tuple[list[str], bool]:
-    """Call ``natoseoul.cli.main`` with each argument list in one fresh Python, as a user's script
-    would: the lines printed (an ``exit N`` line after each command), and whether pandas got imported."""
-    code = (
-        "import json, sys\nfrom natoseoul.cli import main\n"
-        "for args in json.loads(sys.argv[1]):\n"
-        "    try:\n        main(args)\n    except SystemExit as exit:\n        print('exit', exit.code)\n"
-        "print('pandas imported' if 'pandas' in sys.modules else 'pandas not imported')\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(commands)], capture_output=True, text=True, check=True
-    )
-    *lines, pandas = done.stdout.splitlines()
-    return lines, pandas == "pandas imported"

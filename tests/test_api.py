@@ -214,7 +214,7 @@ def test_docstring_examples_hold() -> None:
     import doctest
     import importlib
 
-    for module in ["natoseoul", "natoseoul.loading", "natoseoul.frames", "natoseoul.joins", "natoseoul.names",
-                   "natoseoul.release"]:  # fmt: skip
+    for module in ["natoseoul", "natoseoul._loading", "natoseoul._frames", "natoseoul._joins", "natoseoul.errors",
+                   "natoseoul._release"]:  # fmt: skip
         result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module  # a module without examples is a mistake here

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 import natoseoul
-from natoseoul import joins
+from natoseoul import _joins as joins
 from natoseoul.schema import TABLES
 
 

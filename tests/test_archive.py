@@ -1,4 +1,4 @@
-"""The release archive ``dist/natoseoul-<version>.zip``: built by ``natoseoul build``, byte-reproducible,
+"""The release archive ``dist/natoseoul-<version>.zip``: built by ``python tools/build.py``, byte-reproducible,
 checked by ``natoseoul verify`` without unpacking, and committed with the release files."""
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_helpers import MODES, ROOT, run
 
-from natoseoul import archive
+import _archive as archive
+from build import build
+from cli_helpers import MODES, ROOT, run, run_build
 from natoseoul._version import __version__
-from natoseoul.build import build
 from natoseoul.schema import TABLES
 
 ZIP = ROOT / archive.archive_path(__version__)
@@ -70,7 +70,7 @@ def test_builds_in_different_time_zones_give_the_same_bytes(
     assert built.read_bytes() == ZIP.read_bytes()
     second = copy_build_inputs(tmp_path / "b")
     for zone in ("Pacific/Kiritimati", "America/Adak"):
-        done = run("build", "--root", str(second), mode="subprocess", env={"TZ": zone})
+        done = run_build("--root", str(second), env={"TZ": zone})
         assert done.code == 0, done.err
         assert (second / archive.archive_path(__version__)).read_bytes() == built.read_bytes()
         (second / archive.archive_path(__version__)).unlink()
@@ -89,7 +89,7 @@ def test_archive_of_an_earlier_version_is_a_stray(tmp_path: Path, copy_build_inp
 def test_a_missing_licence_stops_the_build(tmp_path: Path, copy_build_inputs: Callable[[Path], Path]) -> None:
     project = copy_build_inputs(tmp_path / "p")
     (project / "LICENSE").unlink()
-    done = run("build", "--root", str(project), mode="subprocess")
+    done = run_build("--root", str(project))
     assert done.code == 1 and "LICENSE: no such file (the release archive includes it)" in done.err
     assert not (project / "dist").exists()
 

@@ -11,6 +11,7 @@ from types import ModuleType
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from cli_helpers import ROOT
 
 
@@ -22,21 +23,6 @@ def bench() -> ModuleType:
     sys.modules["bench_run"] = module
     spec.loader.exec_module(module)
     return module
-
-
-def test_timed_reverses_the_order_every_other_turn(bench: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
-    started: list[str] = []
-    seconds = {"a": [1.0, 5.0, 2.0, 9.0], "b": [3.0, 3.0, 4.0, 1.0]}
-
-    def fake_run(command: list[str]) -> tuple[float, float, int, str]:
-        started.append(command[0])
-        return seconds[command[0]][sum(c == command[0] for c in started) - 1], 10.0 * len(started), 0, ""
-
-    monkeypatch.setattr(bench, "run", fake_run)
-    timings = bench.timed([["a"], ["b"]], 4)
-    assert started == ["a", "b", "b", "a", "a", "b", "b", "a"]
-    # per command: the median of its own runs, and the largest peak RSS of its own runs
-    assert timings == [(3.5, 80.0), (3.0, 70.0)]
 
 
 def _write(directory: Path, tables: dict[str, pa.Table]) -> None:

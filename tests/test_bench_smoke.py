@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow
 import pytest
+
 from cli_helpers import ROOT
 
 pytest.importorskip("frictionless")

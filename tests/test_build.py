@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_helpers import ROOT, run
 
-from natoseoul.build import build
+from build import build
+from cli_helpers import ROOT, run_build
 
 INPUTS = ("curation", "seeds")  # read by the build, never written
 
@@ -32,11 +32,11 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 def test_committed_outputs_are_fresh() -> None:
     result = build(ROOT, check=True)
-    assert result.changed == [], "run `natoseoul build` and commit the result"
+    assert result.changed == [], "run `python tools/build.py` and commit the result"
 
 
 def test_build_check_command_passes_on_the_repository() -> None:
-    done = run("build", "--check", "--root", str(ROOT), mode="subprocess")
+    done = run_build("--check", "--root", str(ROOT))
     assert done.code == 0, done.err
     assert "up to date" in done.out
 
@@ -161,7 +161,7 @@ def test_bad_curation_fails_clearly_and_writes_nothing(
 ) -> None:
     before = snapshot(project)
     edit(project / "curation" / file, old, new)
-    done = run("build", "--root", str(project), mode="subprocess")
+    done = run_build("--root", str(project))
     assert done.code == 1
     assert "Traceback" not in done.err
     for words in expected:
@@ -172,7 +172,7 @@ def test_bad_curation_fails_clearly_and_writes_nothing(
 def test_a_changed_seed_is_refused(project: Path) -> None:
     seed = next((project / "seeds").glob("004_*.txt"))
     seed.write_bytes(seed.read_bytes().replace(b"Friday", b"Monday"))
-    done = run("build", "--root", str(project), mode="subprocess")
+    done = run_build("--root", str(project))
     assert done.code == 1 and "Traceback" not in done.err
     assert "menafn-2023-01-30" in done.err and "has changed" in done.err
 
@@ -185,7 +185,7 @@ def test_a_changed_seed_is_refused(project: Path) -> None:
 def test_curation_files_must_be_plain_utf8_with_lf(project: Path, mangle, words: str) -> None:  # type: ignore[no-untyped-def]
     path = project / "curation" / "topics.toml"
     path.write_bytes(mangle(path.read_bytes()))
-    done = run("build", "--root", str(project), mode="subprocess")
+    done = run_build("--root", str(project))
     assert done.code == 1 and "Traceback" not in done.err
     assert "curation/topics.toml" in done.err and words in done.err
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from natoseoul.checks import TableChecker, check_spans, check_tables, parse_column
+from natoseoul.check._checks import TableChecker, check_spans, check_tables, parse_column
 from natoseoul.schema import TABLES, Field
 
 
@@ -138,7 +138,7 @@ def pattern_and_reference_problems(
     topic_ids: list[str], links: dict[str, list[str]]
 ) -> set[tuple[str, int | None, str | None, str]]:
     tables = {"topics": [topics_table(topic_ids)], "event_topics": [pa.table(links)]}
-    return {(p.table, p.row, p.field, p.message.split("' ", 1)[1]) for p in check_tables(tables, None)}
+    return {(p.place, p.row, p.field, p.message.split("' ", 1)[1]) for p in check_tables(tables, None)}
 
 
 PATTERN = "does not match the pattern [a-z0-9]+(-[a-z0-9]+)*"

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from cli_helpers import MODES, ROOT, release_descriptor, release_rows, run
 
-from natoseoul import clidoc
+from cli_helpers import MODES, release_descriptor, release_rows, run
 from natoseoul._version import __version__
 from natoseoul.cli import main
+from natoseoul.cli._show import format_rows
 from natoseoul.schema import TABLES
-from natoseoul.show import format_rows
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -143,17 +142,3 @@ def test_bad_input_is_one_line_and_exit_1(mode: str, args: list[str], message: s
 def test_unknown_format_is_a_usage_error(mode: str) -> None:
     result = run("export", "--format", "xls", "--output", "out", mode=mode)
     assert result.code == 2 and "xls" in result.err
-
-
-def test_readme_reference_is_generated_from_help() -> None:
-    current = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert clidoc.splice(current, clidoc.reference()) == current, "run: python -m natoseoul.clidoc --write"
-    for name in main.commands:
-        assert f"### `natoseoul {name}`" in current
-
-
-def test_readme_reference_changes_only_its_own_section() -> None:
-    readme = "intro\n" + clidoc.START + "\nold text\n<!-- SECTION: next (owner: x) -->\nkept\n"
-    spliced = clidoc.splice(readme, "NEW\n")
-    assert spliced.startswith("intro\n" + clidoc.START) and "old text" not in spliced
-    assert spliced.endswith("NEW\n\n<!-- SECTION: next (owner: x) -->\nkept\n")

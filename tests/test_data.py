@@ -12,6 +12,7 @@ from functools import cache
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+
 from cli_helpers import ROOT
 
 DIST = ROOT / "dist"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from cli_helpers import MODES, copy_release, main_in_fresh_python, release, release_rows, run, set_cell
 
-from natoseoul import tableio
+from cli_helpers import MODES, copy_release, release, release_rows, run, set_cell
+from natoseoul.export._xlsx import Sheet, xlsx_bytes
+from natoseoul.io import _tables as tableio
 from natoseoul.schema import TABLES
-from natoseoul.xlsx import Sheet, xlsx_bytes
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 
@@ -280,17 +280,3 @@ def test_streamed_parquet_has_the_bytes_of_the_whole_table(
         tableio.write_parquet(tmp_path / name, part.schema, part.to_batches(max_chunksize=batch_rows))
         assert (tmp_path / name).read_bytes() == tableio.parquet_bytes(part)
         assert pq.ParquetFile(tmp_path / name).metadata.num_row_groups == max(1, -(-rows // 100))
-
-
-def test_export_never_imports_pandas(tmp_path: Path) -> None:
-    """Like validate, export converts without pyarrow's Python-value converter (which imports pandas)."""
-    pytest.importorskip("pandas")  # installed, and still not imported
-    csv_dir, parquet_dir, jsonl_dir = (str(tmp_path / name) for name in ("csv", "pq", "jsonl"))
-    commands = [
-        ["export", "-q", "-f", "csv", "-o", csv_dir],
-        ["export", "-q", "--from", csv_dir, "-f", "parquet", "-o", parquet_dir],
-        ["export", "-q", "-f", "jsonl", "-o", jsonl_dir],
-    ]
-    lines, pandas = main_in_fresh_python(commands)
-    assert [line for line in lines if line.startswith("exit")] == ["exit 0"] * 3
-    assert not pandas

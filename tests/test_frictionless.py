@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from cli_helpers import ROOT, csv_rows
 
 frictionless = pytest.importorskip("frictionless")

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from natoseoul import kernels
+from natoseoul.io import _arrow as kernels
 
 TEXT = pa.array(["b", None, "", "a", "b", "2023-02-30", "2023-01-30", "한국", "-12"])
 DATES = pa.array([None, "2023-01-30", "2023-02-30", "x"])

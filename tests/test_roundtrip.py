@@ -26,11 +26,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from natoseoul import tableio
-from natoseoul.checks import cast_batch
-from natoseoul.export import json_records
+from natoseoul.check._checks import cast_batch
+from natoseoul.export._sqlite import sqlite_bytes
+from natoseoul.io import _tables as tableio
+from natoseoul.io._tables import json_records
 from natoseoul.schema import TABLES, Field, Table
-from natoseoul.sqlite import sqlite_bytes
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -5,24 +5,22 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from cli_helpers import (
     MODES,
     ROOT,
     copy_release,
     csv_rows,
     damaged_release,
-    main_in_fresh_python,
     run,
     set_cell,
     set_first_resource_path,
 )
-
 from natoseoul._version import __version__
 from natoseoul.schema import TABLES
 
@@ -237,20 +235,6 @@ def test_a_file_that_breaks_off_still_has_its_earlier_rows_checked(tmp_path: Pat
     assert f"event_topics.csv:{300_000 + 3}: cannot read as CSV: expected 2 cells, got 1" in out
 
 
-def test_validate_never_imports_pandas(tmp_path: Path) -> None:
-    """pyarrow imports pandas (a quarter of a second) whenever it converts a Python value; the checks
-    build their Arrow constants without that converter, on clean and damaged packages alike."""
-    pytest.importorskip("pandas")  # the point is that it is installed and still not imported
-    dist = damaged_release(tmp_path)
-    lines, pandas = main_in_fresh_python(
-        [["validate"], ["validate", str(dist)], ["validate", str(dist / "datapackage.json")]]
-    )
-    assert [line for line in lines if line.startswith("exit")] == ["exit 0", "exit 1", "exit 1"]
-    out = "\n".join(lines)
-    assert "duplicate primary key" in out and "is not a date" in out and "is not an event_id in events" in out
-    assert not pandas
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path: Path, mode: str) -> None:
     dist = copy_release(tmp_path, seeds=False)
@@ -266,69 +250,6 @@ def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path: Path, mode: str
     assert f"{quotes}:4: cannot read as CSV: expected 9 cells, got 3: only,three,cells" in result.out.splitlines()
 
 
-def test_in_threads_keeps_the_order_of_the_jobs_and_spreads_them_over_threads() -> None:
-    import threading
-    import time
-
-    from natoseoul.validation import in_threads
-
-    names: set[str] = set()
-
-    def job(i: int) -> Callable[[], int]:
-        def run_job() -> int:
-            time.sleep(0.001 * (7 - i))  # the first jobs finish last
-            names.add(threading.current_thread().name)
-            return i * i
-
-        return run_job
-
-    assert in_threads([job(i) for i in range(7)], 3) == [i * i for i in range(7)]
-    assert len(names) == 3  # the jobs were spread over three threads
-    assert in_threads([], 3) == []
-
-
-def test_in_threads_raises_the_first_failure_once_every_thread_has_stopped() -> None:
-    import threading
-
-    from natoseoul.validation import in_threads
-
-    finished: list[str] = []
-    slow_started, first_failed = threading.Event(), threading.Event()
-    failing_thread: list[threading.Thread] = []
-
-    def after_the_first_failure_is_recorded() -> None:
-        # the failing job's thread records its failure and then stops: once it has ended, the
-        # failure is recorded, whatever the scheduler did
-        first_failed.wait(5)
-        failing_thread[0].join(5)
-
-    def fails_late() -> int:
-        after_the_first_failure_is_recorded()
-        raise ValueError("second failure")
-
-    def slow() -> int:  # running while the first job fails: waited for
-        slow_started.set()
-        after_the_first_failure_is_recorded()
-        finished.append("slow")
-        return 0
-
-    def fails_first() -> int:
-        slow_started.wait(5)
-        failing_thread.append(threading.current_thread())
-        try:
-            raise ValueError("first failure")
-        finally:
-            first_failed.set()
-
-    def never() -> int:  # queued behind the failures: not started once a job has failed
-        finished.append("never")
-        return 0
-
-    with pytest.raises(ValueError, match="first failure"):
-        in_threads([fails_late, slow, fails_first, never], 3)
-    assert finished == ["slow"]  # the running job was waited for; the queued one never ran
-
-
 def test_year_0000_is_refused_by_natoseoul_and_frictionless_alike(tmp_path: Path) -> None:
     """Arrow holds the year 0000 and its cast takes it; Python's dates (so frictionless, pandas'
     object dates and ``natoseoul.records()``) do not. Both validators refuse the same cell."""
@@ -342,32 +263,22 @@ def test_year_0000_is_refused_by_natoseoul_and_frictionless_alike(tmp_path: Path
     assert any(line.startswith(f"{events}:2:date_end: [frictionless type-error]") for line in theirs), theirs
 
 
-def test_small_input_is_checked_in_the_calling_thread_and_finds_what_threads_find(
+def test_checking_in_threads_finds_what_checking_in_one_thread_finds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Below ``PARALLEL_FROM_BYTES`` of input no thread is started (they cost more than they save);
-    above it the files are checked in threads. Either way the same problems are found."""
-    import threading
-
-    from natoseoul import validation
+    """Large packages are checked on threads, small ones in one: either way the same problems."""
+    from natoseoul.check import _validate as validation
 
     dist = damaged_release(tmp_path)  # and a span and a Parquet file damaged too, so every step finds something
     evidence = dist / "csv" / "event_evidence.csv"
     set_cell(evidence, 0, "char_start", str(int(csv_rows(evidence)[0]["char_start"]) + 1))
     topics = pq.read_table(dist / "parquet" / "topics.parquet")
     pq.write_table(pa.concat_tables([topics, topics.slice(0, 1)]), dist / "parquet" / "topics.parquet")
-    started: list[str] = []
-
-    class CountedThread(threading.Thread):
-        def start(self) -> None:
-            started.append(self.name)
-            super().start()
-
-    monkeypatch.setattr(validation.threading, "Thread", CountedThread)
+    monkeypatch.setattr(validation, "PARALLEL_FROM_BYTES", 1 << 62)
     serial = validation.validate_package(dist)
-    assert started == [] and not serial.valid
+    assert not serial.valid
     monkeypatch.setattr(validation, "PARALLEL_FROM_BYTES", 0)
     threaded = validation.validate_package(dist)
-    assert len(started) > 1 and threaded.issues == serial.issues and threaded.rows == serial.rows
+    assert threaded.issues == serial.issues and threaded.rows == serial.rows
     found = "\n".join(map(str, serial.issues))
     assert "does not match" in found and "topics.parquet" in found and "duplicate primary key" in found

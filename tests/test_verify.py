@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
-from cli_helpers import MODES, copy_release, release_descriptor, run, set_first_resource_path
 
-from natoseoul.descriptor import stream_digest
+from cli_helpers import MODES, copy_release, release_descriptor, run, set_first_resource_path
+from natoseoul.io._descriptor import stream_digest
 
 
 @pytest.mark.parametrize("mode", MODES)

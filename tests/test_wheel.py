@@ -20,7 +20,7 @@ from natoseoul.schema import TABLES
 
 PROBE = """
 import importlib.metadata, json, natoseoul
-from natoseoul.resources import data_dir
+from natoseoul._release import data_dir
 print(json.dumps({
     "module": natoseoul.__file__,
     "data": str(data_dir()),
@@ -103,7 +103,7 @@ def test_wheel_installs_and_loads_every_table_outside_the_checkout(
 def test_sdist_builds_the_same_wheel_and_carries_the_tests(tmp_path: Path, root: Path) -> None:
     """pip falls back to the sdist where no wheel fits: the sdist must hold the release files the
     wheel takes from ``dist/`` (hatchling leaves ``dist/`` out unless told) and what the tests read."""
-    from natoseoul import archive
+    import _archive as archive
     from natoseoul._version import __version__
 
     sdist = _build("sdist", root, tmp_path / "sdist")

@@ -19,26 +19,25 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .errors import DataError
-from .names import UnknownNameError
+from .errors import DataError, UnknownNameError
 
 if TYPE_CHECKING:
     from . import models
-    from .joins import event_details, find_quotes, quotes_with_context, timeline
-    from .loading import load, records, table_names
-    from .release import citation, metadata
+    from ._joins import event_details, find_quotes, quotes_with_context, timeline
+    from ._loading import load, records, table_names
+    from ._release import citation, metadata
 
 _LAZY = {
-    "load": ".loading",
-    "records": ".loading",
-    "table_names": ".loading",
-    "citation": ".release",
-    "metadata": ".release",
+    "load": "._loading",
+    "records": "._loading",
+    "table_names": "._loading",
+    "citation": "._release",
+    "metadata": "._release",
     "models": ".models",
-    "event_details": ".joins",
-    "find_quotes": ".joins",
-    "quotes_with_context": ".joins",
-    "timeline": ".joins",
+    "event_details": "._joins",
+    "find_quotes": "._joins",
+    "quotes_with_context": "._joins",
+    "timeline": "._joins",
 }
 
 __all__ = [

@@ -1,5 +1,5 @@
-"""``python -m natoseoul``: the same command line as ``natoseoul``."""
+"""``python -m natoseoul``: the command line."""
 
-from .process import run
+from .cli import run
 
 run()

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Literal, overload
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import names
-from .frames import Frame, convert
-from .loading import load
+from ._frames import Frame, convert
+from ._loading import load
+from .errors import check_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,7 +69,7 @@ def _with_parts(name: str, root: str) -> pa.Array:
     following the parent column; an unknown ``root`` is an :class:`~natoseoul.UnknownNameError`."""
     kind, key, parent = HIERARCHIES[name]
     table = load(name)
-    names.check_name(kind, root, table[key].to_pylist())
+    check_name(kind, root, table[key].to_pylist())
     found, frontier = {root}, {root}
     while frontier:
         children = table.filter(pc.is_in(table[parent], value_set=pa.array(sorted(frontier), pa.string())))
@@ -303,7 +303,7 @@ def find_quotes(
     quotes = _quotes_in_context()
     keep = pc.is_valid(quotes["quote_id"])
     if speaker is not None:
-        names.check_name("participant", speaker, load("participants")["participant_id"].to_pylist())
+        check_name("participant", speaker, load("participants")["participant_id"].to_pylist())
         keep = pc.and_(keep, pc.equal(quotes["speaker_id"], speaker))
     if topic is not None:
         links = load("quote_topics")

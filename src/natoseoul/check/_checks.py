@@ -11,28 +11,26 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import pyarrow as pa
 
-from . import kernels
-from .arrowvalues import FALSE, TRUE, date, integer, integers, string, strings
-from .errors import excerpt
-from .schema import TABLES, Field, Table
+from ..errors import excerpt
+from ..io import _arrow as kernels
+from ..schema import TABLES, Field, Table
 
 KEY_SEPARATOR = "\x1f"
-# Constants as Arrow values (see arrowvalues: bare Python values would make pyarrow import pandas)
-ZERO, ONE, EMPTY = integer(0), integer(1), string("")
-BOOLEAN_WORDS = strings(["true", "false"])
+ZERO, ONE, EMPTY = pa.scalar(0, pa.int64()), pa.scalar(1, pa.int64()), pa.scalar("", pa.string())
+TRUE, FALSE = pa.scalar(True), pa.scalar(False)
+BOOLEAN_WORDS = pa.array(["true", "false"], pa.string())
 # Types whose Arrow cast from text accepts exactly what the checks accept (integers: up to 18 digits;
 # dates: YYYY-MM-DD on the calendar). Booleans are not among them: Arrow also takes "1", "0", "True".
 FAST_CASTS = {"integer": pa.int64(), "date": pa.date32()}
 # Arrow holds the year 0000 (and its cast and strptime take it); Python's dates, and so frictionless,
 # pandas' object dates and natoseoul.records(), start at 0001-01-01, so that is the first date taken.
-FIRST_DATE = date(dt.date.min)
+FIRST_DATE = pa.scalar(dt.date.min, pa.date32())
 
 
 HEADER_ROW = 1  # files number their rows as frictionless does: the header is row 1
@@ -44,13 +42,18 @@ def file_row(row: int) -> int:
 
 
 class Problem(NamedTuple):
-    """One problem: the table, the data row (0-based, None for the whole table), the field, and why.
-    (A named tuple: immutable and ordered like a frozen dataclass, and cheaper to define at import.)"""
+    """One problem: where (a table while it is checked, its file once reported), the row, the field,
+    and why. The checks number rows from 0 (the first data row); ``validate`` reports them as rows of
+    the file, the header being row 1."""
 
-    table: str
+    place: str
     row: int | None
     field: str | None
     message: str
+
+    def __str__(self) -> str:
+        place = self.place + (f":{self.row}" if self.row is not None else "") + (f":{self.field}" if self.field else "")
+        return f"{place}: {self.message}"
 
 
 def _missing(column: pa.Array) -> pa.Array:
@@ -69,7 +72,7 @@ def _rows(mask: pa.BooleanArray) -> list[int]:
 def _values(column: pa.Array, rows: list[int]) -> list[str]:
     if not rows:
         return []
-    return [str(v) for v in kernels.take(column, integers(rows)).to_pylist()]
+    return [str(v) for v in kernels.take(column, pa.array(rows, pa.int64())).to_pylist()]
 
 
 def _null(type_: pa.DataType) -> pa.Scalar:
@@ -78,7 +81,7 @@ def _null(type_: pa.DataType) -> pa.Scalar:
 
 @functools.cache
 def _value_set(values: tuple[str, ...]) -> pa.StringArray:
-    return strings(values)
+    return pa.array(values, pa.string())
 
 
 def _a(noun: str) -> str:
@@ -124,7 +127,7 @@ def _parse(spec: Field, column: pa.Array, missing: pa.BooleanArray) -> tuple[pa.
         values = kernels.if_else(ok, values, _null(pa.date32()))
     elif spec.type == "boolean":
         ok = kernels.is_in(text, value_set=BOOLEAN_WORDS)
-        values = kernels.if_else(ok, kernels.equal(text, string("true")), _null(pa.bool_()))
+        values = kernels.if_else(ok, kernels.equal(text, pa.scalar("true")), _null(pa.bool_()))
     else:  # pragma: no cover - the schema module only defines the types above
         raise AssertionError(spec.type)
     bad = kernels.and_(kernels.invert(missing), kernels.invert(kernels.fill_null(ok, FALSE)))
@@ -178,7 +181,7 @@ class KeptSpans:
     by_document: dict[str, tuple[int, int]] | None = None  # document -> its slice of ``numbers``
 
     def add(self, docs: pa.Array, starts: pa.Array, ends: pa.Array, texts: pa.Array, rows: pa.Array) -> None:
-        self.batches.append([docs, rows, starts, ends, integers(array("q", map(hash, texts.to_pylist())))])
+        self.batches.append([docs, rows, starts, ends, pa.array([hash(t) for t in texts.to_pylist()], pa.int64())])
 
     def of(self, doc: str) -> Iterator[tuple[int, int, int, int]]:
         """(row, start, end, hash) of each span in ``doc``."""
@@ -287,7 +290,7 @@ class TableChecker:
         if spec.pattern is not None and spec.name not in vouched_patterns(self.table.name):
             out += self.pattern_problems(spec, column, missing, offset)
         if spec.minimum is not None:
-            rows = _rows(kernels.less(values, integer(spec.minimum)))
+            rows = _rows(kernels.less(values, pa.scalar(spec.minimum, pa.int64())))
             for i, v in zip(rows, _values(column, rows), strict=True):
                 out.append(Problem(name, offset + i, spec.name, f"{v} is less than the minimum {spec.minimum}"))
         return out
@@ -335,7 +338,9 @@ class TableChecker:
                 kernels.and_(kernels.is_valid(parsed["document_id"]), kernels.is_valid(texts)),  # null if missing
                 kernels.and_(kernels.is_valid(starts), kernels.is_valid(ends)),
             )
-            rows = kernels.add(kernels.cast(kernels.indices_nonzero(complete), pa.int64()), integer(offset))
+            rows = kernels.add(
+                kernels.cast(kernels.indices_nonzero(complete), pa.int64()), pa.scalar(offset, pa.int64())
+            )
             docs, starts, ends, texts = (kernels.filter_(c, complete) for c in (docs, starts, ends, texts))
             self.spans.add(docs, starts, ends, texts, rows)
         return out
@@ -355,7 +360,7 @@ class TableChecker:
 
     def key_column(self, name: str) -> pa.Array:
         chunks = self.keys.get(name, [])
-        return pa.concat_arrays(chunks) if chunks else strings([])
+        return pa.concat_arrays(chunks) if chunks else pa.array([], pa.string())
 
     def finish(self) -> list[Problem]:
         """Table-wide checks: unique fields and the primary key."""
@@ -369,7 +374,7 @@ class TableChecker:
 
     def _duplicates(self, names: list[str]) -> list[Problem]:
         columns = [kernels.fill_null(self.key_column(n), EMPTY) for n in names]
-        key = columns[0] if len(columns) == 1 else kernels.binary_join_element_wise(*columns, string(KEY_SEPARATOR))
+        key = columns[0] if len(columns) == 1 else kernels.binary_join_element_wise(*columns, pa.scalar(KEY_SEPARATOR))
         if kernels.count_distinct(key).as_py() == len(key):  # the usual case, and cheaper than counting each value
             return []
         counts = kernels.value_counts(key)
@@ -434,4 +439,4 @@ def check_tables(
     problems += check_references(checkers)
     if seeds is not None:
         problems += check_spans(checkers, seeds.items())
-    return sorted(problems, key=lambda p: (p.table, -1 if p.row is None else p.row, p.field or "", p.message))
+    return sorted(problems, key=lambda p: (p.place, -1 if p.row is None else p.row, p.field or "", p.message))

@@ -8,7 +8,9 @@ Writers produce bytes deterministically (same rows, same bytes) and files appear
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -17,9 +19,9 @@ from types import TracebackType
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from . import kernels
-from .errors import DataError, excerpt
-from .schema import Table
+from ..errors import DataError, excerpt
+from ..schema import Table
+from . import _arrow as kernels
 
 CSV_BLOCK_SIZE = 1 << 22  # 4 MiB of CSV per batch: bounded memory on large files
 
@@ -36,11 +38,16 @@ ROW_GROUP_ROWS = 1 << 17
 PARQUET_BATCH_ROWS = 1 << 16  # rows per batch when a Parquet file is read back as text
 
 
-def csv_bytes(data: pa.Table) -> bytes:
+def _csv_options() -> pacsv.WriteOptions:
     """RFC 4180 CSV, UTF-8, LF line ends, header first; strings quoted, nulls as empty cells, so an
     empty string ("") stays distinct from a null."""
+    return pacsv.WriteOptions(include_header=True, quoting_style="needed", eol="\n")
+
+
+def csv_bytes(data: pa.Table) -> bytes:
+    """A whole table as CSV (see ``_csv_options``)."""
     sink = io.BytesIO()
-    pacsv.write_csv(data, sink, pacsv.WriteOptions(include_header=True, quoting_style="needed", eol="\n"))
+    pacsv.write_csv(data, sink, _csv_options())
     return sink.getvalue()
 
 
@@ -55,8 +62,7 @@ def parquet_bytes(data: pa.Table) -> bytes:
 
 def write_csv(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> None:
     """Stream batches into a CSV file, byte for byte what ``csv_bytes`` gives for the whole table."""
-    options = pacsv.WriteOptions(include_header=True, quoting_style="needed", eol="\n")
-    with pacsv.CSVWriter(path, schema, write_options=options) as writer:
+    with pacsv.CSVWriter(path, schema, write_options=_csv_options()) as writer:
         for batch in batches:
             writer.write_batch(batch)
 
@@ -77,6 +83,29 @@ def write_parquet(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatc
                 pending, groups = pending.slice(ROW_GROUP_ROWS), groups + 1
         if pending.num_rows or not groups:  # write_table writes one (empty) row group for an empty table
             writer.write_table(pending, row_group_size=ROW_GROUP_ROWS)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def json_records(data: pa.Table | pa.RecordBatch) -> list[str]:
+    """Each row as one JSON object: nulls stay null, dates ISO 8601, Unicode as is."""
+    return [json.dumps(row, ensure_ascii=False, default=_json_value) for row in data.to_pylist()]
+
+
+def write_json(path: Path, batches: Iterable[pa.RecordBatch], lines: bool) -> None:
+    """One JSON object per row: a line each (JSON Lines), or the items of one indented array."""
+    count = 0
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.write("" if lines else "[")
+        for batch in batches:
+            for record in json_records(batch):
+                out.write(record + "\n" if lines else ("\n  " if count == 0 else ",\n  ") + record)
+                count += 1
+        out.write("" if lines else "]\n" if count == 0 else "\n]\n")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -233,7 +262,7 @@ def _arrow_message(exc: BaseException) -> str:
 
 
 def parquet_text_batches(path: Path, table: Table) -> tuple[list[str], Iterator[pa.RecordBatch]]:
-    """A Parquet file as text cells, like ``tableio.csv_batches``, so one set of checks serves both."""
+    """A Parquet file as text cells, like ``csv_batches``, so one set of checks serves both."""
     import pyarrow.parquet as pq  # here, not on import: validating CSV does without it
 
     try:

@@ -7,10 +7,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from ._version import __version__
-from .loading import table_names
-from .release import metadata
-from .resources import data_dir, parquet_path
+from .._loading import table_names
+from .._release import data_dir, metadata, parquet_path
+from .._version import __version__
 
 
 @dataclass(frozen=True)

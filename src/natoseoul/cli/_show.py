@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from itertools import accumulate
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from . import names, tableio
-from .errors import DataError
-from .export import json_records, table_names, typed_table
-from .formats import SHOW_FORMATS
+from .._loading import select_tables, typed_table
+from ..errors import DataError, check_name
+from ..io import _arrow as kernels
+from ..io._tables import csv_bytes, json_records
+from . import SHOW_FORMATS
 
 CELL_WIDTH = 40
 
@@ -31,13 +31,13 @@ def parse_where(conditions: Sequence[str]) -> list[tuple[str, str]]:
 def select_rows(name: str, where: Sequence[tuple[str, str]] = (), limit: int | None = None) -> pa.Table:
     """Rows of a table whose cells equal the given values, compared as their CSV text (so dates are
     YYYY-MM-DD, booleans true/false; an empty value matches a missing cell)."""
-    (name,) = table_names([name])
+    (name,) = select_tables([name])
     data = typed_table(name)
     for column, value in where:
-        names.check_name(f"{name} column", column, data.column_names)
-        text = pc.cast(data.column(column), pa.string())
-        mask = pc.is_null(text) if value == "" else pc.equal(text, value)
-        data = data.filter(pc.fill_null(mask, False))
+        check_name(f"{name} column", column, data.column_names)
+        text = kernels.cast(data.column(column), pa.string())
+        mask = kernels.invert(kernels.is_valid(text)) if value == "" else kernels.equal(text, pa.scalar(value))
+        data = kernels.filter_(data, kernels.fill_null(mask, pa.scalar(False)))
     return data if limit is None else data.slice(0, limit)
 
 
@@ -72,7 +72,7 @@ def _pad(text: str, width: int) -> str:
 def format_rows(data: pa.Table, fmt: str) -> str:
     """The rows as an aligned text table, CSV (as in the release) or a JSON array."""
     if fmt == "csv":
-        return tableio.csv_bytes(data).decode("utf-8").rstrip("\n")
+        return csv_bytes(data).decode("utf-8").rstrip("\n")
     if fmt == "json":
         return "[" + ",\n ".join(json_records(data)) + "]"
     if fmt != "table":

@@ -7,14 +7,14 @@ a third of a second), so loading a table costs little more than reading the file
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import pyarrow as pa
 
-from . import names
-from .errors import DataError
-from .frames import Frame, convert
-from .resources import parquet_path
+from ._frames import Frame, convert
+from ._release import parquet_path
+from .errors import DataError, check_name
 from .schema import TABLES
 
 if TYPE_CHECKING:
@@ -35,10 +35,17 @@ def table_names() -> list[str]:
     return list(TABLES)
 
 
-def check_name(name: str) -> str:
+def check_table(name: str) -> str:
     """Return ``name`` if it is a table; otherwise raise :class:`~natoseoul.UnknownNameError`, which
     suggests the closest name and lists the valid ones."""
-    return names.check_name("table", name, TABLES)
+    return check_name("table", name, TABLES)
+
+
+def select_tables(names: Iterable[str] = ()) -> list[str]:
+    """The tables asked for, in the package's order (all when none are named); an unknown name is an
+    :class:`~natoseoul.UnknownNameError` suggesting the closest one."""
+    chosen = {check_table(name) for name in names}
+    return [n for n in TABLES if n in chosen] if chosen else list(TABLES)
 
 
 @overload
@@ -61,7 +68,7 @@ def load(name: str, engine: str = "pyarrow") -> Frame:
     >>> natoseoul.load("topics", engine="pandas")["topic_id"].dtype
     <StringDtype(na_value=<NA>)>
     """
-    table = TABLES[check_name(name)]
+    table = TABLES[check_table(name)]
     path = parquet_path(name)
     import pyarrow.parquet as pq  # here, not on import: the CSV-only commands do without it
 
@@ -71,8 +78,16 @@ def load(name: str, engine: str = "pyarrow") -> Frame:
     except (OSError, pa.ArrowException) as exc:
         raise DataError(f"{path}: cannot read table {name!r}: {exc}") from None
     if not data.schema.equals(table.arrow_schema(), check_metadata=False):
-        raise DataError(f"{path} does not match the schema of table {name!r}: stale data? (run `natoseoul build`)")
+        raise DataError(
+            f"{path} does not match the schema of table {name!r}: stale data? (rebuild with `python tools/build.py`)"
+        )
     return convert(data, engine)
+
+
+def typed_table(name: str) -> pa.Table:
+    """A release table with the schema's exact Arrow types and field descriptions."""
+    data = load(name)
+    return pa.Table.from_arrays(list(data.columns), schema=TABLES[name].arrow_schema())
 
 
 @overload
@@ -95,10 +110,10 @@ def records(name: str | type[Row]) -> list[Any]:
     from .models import MODELS
 
     if isinstance(name, str):
-        table = check_name(name)
+        table = check_table(name)
     else:
         by_model = {model.__name__: n for n, model in MODELS.items()}
-        table = by_model[names.check_name("model", name.__name__, by_model)]
+        table = by_model[check_name("model", name.__name__, by_model)]
     model = MODELS[table]
     out = []
     for i, row in enumerate(load(table).to_pylist()):

@@ -12,8 +12,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import IO, Any
 
-from ._version import __version__
-from .schema import TABLES, Table
+from .._version import __version__
+from ..schema import TABLES, Table
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 METADATA_KEYS = (

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 import pyarrow as pa
 
-from .errors import DataError
-from .schema import TABLES, Table
+from ..errors import DataError
+from ..schema import TABLES, Table
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "date": "TEXT", "boolean": "INTEGER"}
 FTS = {"quotes": ("quotes_fts", ("text",))}

@@ -1,27 +1,37 @@
 """Build the release from the curated annotations: check everything, then write every output.
 
-``build(root)`` reads ``curation/`` and ``seeds/``, turns the annotations into tables, checks them
-with the same checks ``natoseoul validate`` runs, and only then writes ``dist/`` (CSV, Parquet, the
-release descriptor and the release archive ``natoseoul-<version>.zip``), the root
-``datapackage.json``, ``schemas/`` and ``src/natoseoul/models.py``. Nothing is written when any
-check fails; each file is replaced atomically. ``check=True`` writes nothing and reports which
-outputs are stale instead (CI uses it).
+    python tools/build.py            # rebuild what is stale
+    python tools/build.py --check    # write nothing; exit 1 when anything committed is stale (CI)
+
+It reads ``curation/`` and ``seeds/``, turns the annotations into tables, checks them with the same
+checks ``natoseoul validate`` runs, and only then writes ``dist/`` (CSV, Parquet, the release
+descriptor and the release archive ``natoseoul-<version>.zip``), the root ``datapackage.json``,
+``schemas/`` and ``src/natoseoul/models.py``. Nothing is written when any check fails; the files
+are replaced together. This is the maintainers' tool: it is not part of the installed package.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from . import archive, curation, descriptor, docgen, modelgen, tableio
-from ._version import __version__
-from .checks import cast_batch, check_tables
-from .errors import DataError
-from .schema import TABLES, Field
+import _archive as archive
+import _curation as curation
+import _modelgen as modelgen
+from natoseoul._version import __version__
+from natoseoul.check._checks import cast_batch, check_tables
+from natoseoul.errors import DataError
+from natoseoul.io import _descriptor as descriptor
+from natoseoul.io import _tables as tableio
+from natoseoul.schema import TABLES, Field
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -68,8 +78,8 @@ def curated_tables(root: Path) -> tuple[curation.Curated, dict[str, pa.Table]]:
     if problems:
         lines = []
         for p in problems:
-            origin = cur.origins[p.table][p.row] if p.row is not None else None
-            place = origin.at(p.field or "") if origin else f"{p.table}"
+            origin = cur.origins[p.place][p.row] if p.row is not None else None
+            place = origin.at(p.field or "") if origin else p.place
             lines.append(f"{place}: {p.message}")
         more = f"\n(and {len(lines) - 20} more)" if len(lines) > 20 else ""
         raise DataError("\n".join(lines[:20]) + more)
@@ -92,12 +102,6 @@ def render(root: Path) -> tuple[dict[str, bytes], dict[str, int]]:
     outputs["dist/datapackage.json"] = descriptor.dumps(descriptor.release_descriptor(cur.package, stats))
     outputs["datapackage.json"] = descriptor.dumps(descriptor.root_descriptor(cur.package, stats))
     outputs["src/natoseoul/models.py"] = modelgen.models_source().encode("utf-8")
-    readme = root / "README.md"
-    if readme.is_file():
-        try:
-            outputs["README.md"] = docgen.with_data_dictionary(readme.read_text(encoding="utf-8")).encode("utf-8")
-        except ValueError as exc:
-            raise DataError(f"README.md: {exc}") from None
     outputs[archive.archive_path(__version__)] = _release_archive(root, cur.package, outputs)
     return outputs, {n: t.num_rows for n, t in typed.items()}
 
@@ -141,3 +145,28 @@ def build(root: Path, check: bool = False) -> BuildResult:
         for rel in extra:
             (root / rel).unlink()
     return BuildResult(outputs, changed + extra, counts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the release from curation/ (see the module docstring).")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if any output is stale")
+    parser.add_argument("--root", type=Path, default=ROOT, help="project root (default: this checkout)")
+    args = parser.parse_args(argv)
+    try:
+        result = build(args.root.resolve(), check=args.check)
+    except DataError as exc:
+        print(f"build: {exc}", file=sys.stderr)
+        return 1
+    rows = ", ".join(f"{n} {c}" for n, c in result.row_counts.items())
+    if args.check:
+        if result.changed:
+            print("stale: " + ", ".join(result.changed) + " (run `python tools/build.py`)", file=sys.stderr)
+            return 1
+        print(f"up to date: {len(result.outputs)} files; rows: {rows}")
+    else:
+        print(f"built {len(result.outputs)} files ({len(result.changed)} changed); rows: {rows}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

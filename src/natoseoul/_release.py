@@ -1,18 +1,51 @@
-"""The release's metadata: its Data Package descriptor, its version and how to cite it.
+"""The installed release: where its files live, its descriptor, its version and how to cite it.
 
-Everything here is read from the release descriptor shipped with the data
-(``datapackage.json``), so what the package says about itself is what the data says.
+The wheel carries the release as package data under ``natoseoul/_data``, read from beside this
+module, so the package works offline from any install location. In a source checkout (an editable
+install, or ``PYTHONPATH=src``) the same files are read from the project's ``dist/`` and ``seeds/``.
+What the package says about itself is read from the release descriptor, so it is what the data says.
 """
 
 from __future__ import annotations
 
 import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from .errors import DataError
-from .resources import descriptor_path
 
 AUTHOR_ROLES = {"creator", "author"}
+
+
+@cache
+def data_dir() -> Path:
+    """The directory holding ``datapackage.json``, ``csv/``, ``parquet/`` (and ``seeds/`` in a wheel)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data"
+    if packaged.is_dir():
+        return packaged
+    checkout = here.parents[1] / "dist"
+    if (checkout / "datapackage.json").is_file():
+        return checkout
+    raise FileNotFoundError("natoseoul: no release data found (neither natoseoul/_data nor a checkout's dist/)")
+
+
+@cache
+def seeds_dir() -> Path:
+    """The directory holding the five seed documents."""
+    packaged = data_dir() / "seeds"
+    return packaged if packaged.is_dir() else data_dir().parent / "seeds"
+
+
+def parquet_path(name: str) -> Path:
+    """The Parquet file of table ``name`` (not checked: see ``_loading.check_table``)."""
+    return data_dir() / "parquet" / f"{name}.parquet"
+
+
+def descriptor_path() -> Path:
+    """The release descriptor, ``datapackage.json`` beside ``csv/`` and ``parquet/``."""
+    return data_dir() / "datapackage.json"
 
 
 def metadata() -> dict[str, Any]:

@@ -1,7 +1,12 @@
-"""The ``natoseoul`` command line: a thin click layer over the library."""
+"""The ``natoseoul`` command line: a thin click layer over the library.
+
+Library errors become one line on stderr and a non-zero exit (``_user_errors``); the commands
+import what they need when they run, so ``natoseoul --help`` stays quick.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,47 +14,37 @@ from pathlib import Path
 
 import click
 
-from ._version import __version__
-from .errors import DataError
-from .formats import EXPORT_FORMATS, SHOW_FORMATS
+from .._version import __version__
+from ..errors import DataError
+from ..export import FORMATS as EXPORT_FORMATS
+
+SHOW_FORMATS = ("table", "csv", "json")
+
+
+def run() -> None:
+    """The ``natoseoul`` program (the console script and ``python -m natoseoul``)."""
+    prepare(sys.argv[1:])
+    main()
+
+
+def prepare(args: list[str]) -> None:
+    """Set up the program's own process for the command line ``args``, before pyarrow is imported
+    (the library, imported in a user's Python, keeps every default). See docs/benchmarks.md.
+
+    - numpy is made unimportable, as if it were not installed: pyarrow (18 and later runs without
+      it) would import it at its own import, and pandas with it whenever pyarrow is given a Python
+      value; no command needs either. ``--frictionless`` keeps them, as frictionless uses them.
+    - pyarrow's allocator (mimalloc) commits memory as it is used rather than a whole arena at once.
+    """
+    if "--frictionless" not in args:
+        sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]  # None: "not installed"
+    os.environ.setdefault("MIMALLOC_ARENA_EAGER_COMMIT", "0")  # read when mimalloc starts, with pyarrow
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="natoseoul")
 def main() -> None:
-    """Curated data on NATO–Republic of Korea contacts: build, export, validate, verify, show."""
-
-
-@main.command()
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="Project root (holds curation/, seeds/ and dist/).",
-)
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any output is stale.")
-def build(root: Path, check: bool) -> None:
-    """Build dist/, schemas/, datapackage.json and models.py from the curated annotations.
-
-    \b
-    Examples:
-      natoseoul build
-      natoseoul build --check      # CI: fail when the committed dist/ is stale
-    """
-    from .build import build as run_build
-
-    try:
-        result = run_build(root.resolve(), check=check)
-    except DataError as exc:
-        raise click.ClickException(str(exc)) from None
-    rows = ", ".join(f"{n} {c}" for n, c in result.row_counts.items())
-    if check:
-        if result.changed:
-            raise click.ClickException("stale: " + ", ".join(result.changed) + " (run `natoseoul build`)")
-        click.echo(f"up to date: {len(result.outputs)} files; rows: {rows}")
-    else:
-        click.echo(f"built {len(result.outputs)} files ({len(result.changed)} changed); rows: {rows}")
+    """Curated data on NATO–Republic of Korea contacts: validate, verify, export, show."""
 
 
 @contextmanager
@@ -110,7 +105,7 @@ def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None,
       natoseoul export -f xlsx -o out --force
       natoseoul export --from natoseoul-csv -f parquet -o natoseoul-parquet
     """
-    from .export import export as run_export
+    from ..export._export import export as run_export
 
     def written(path: Path) -> None:
         if not quiet:
@@ -144,7 +139,7 @@ def validate(target: Path | None, also_frictionless: bool) -> None:
       natoseoul validate natoseoul-csv/
       natoseoul validate dist/datapackage.json --frictionless
     """
-    from .validation import frictionless_issues, validate_package
+    from ..check._validate import frictionless_issues, validate_package
 
     with _user_errors():
         report = validate_package(target)
@@ -177,7 +172,7 @@ def verify(target: Path | None) -> None:
       natoseoul verify ~/Downloads/natoseoul-1.1.0.zip
       natoseoul verify ~/Downloads/natoseoul-1.1.0/
     """
-    from .verify import verify_package
+    from ..check._verify import verify_package
 
     with _user_errors():
         checks = verify_package(target)
@@ -199,7 +194,7 @@ def info() -> None:
     Examples:
       natoseoul info
     """
-    from .info import package_info
+    from ._info import package_info
 
     with _user_errors():
         click.echo(package_info().text())
@@ -230,7 +225,7 @@ def show(table: str, limit: int, where: tuple[str, ...], fmt: str) -> None:
       natoseoul show quotes --where speaker_id=stoltenberg-jens --format json
       natoseoul show participants --limit 0 --format csv > participants.csv
     """
-    from .show import format_rows, parse_where, select_rows
+    from ._show import format_rows, parse_where, select_rows
 
     with _user_errors():
         rows = select_rows(table, parse_where(where), limit or None)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, excerpt
+from natoseoul.errors import DataError, excerpt
 
 Row = dict[str, Any]
 

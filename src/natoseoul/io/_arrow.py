@@ -1,11 +1,8 @@
-"""The Arrow compute kernels the checks use, called by name as ``pyarrow.compute`` calls them.
+"""The Arrow compute kernels the checks and readers use, called by name as ``pyarrow.compute`` does.
 
-``import pyarrow.compute`` writes a Python wrapper, with a docstring scraped from Arrow's, for each
-of the ~290 kernels Arrow registers: about 40 ms of every ``natoseoul validate``.
-The checks need two dozen kernels, so they call them here through ``call_function`` and the options
-classes, which ``pyarrow.compute`` itself re-exports from the module that defines them. The array
-methods ``take``, ``filter`` and ``cast`` import ``pyarrow.compute`` on first use, so the checks use
-the kernels below instead; a test runs ``validate`` and checks that it was never imported.
+They are taken from the module that defines them, without importing ``pyarrow.compute`` (which
+writes a wrapper for every kernel Arrow registers; see docs/benchmarks.md). That module is private
+to pyarrow, so when it moves the same names are taken from ``pyarrow.compute``, which re-exports them.
 """
 
 from __future__ import annotations
@@ -13,17 +10,31 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
-from pyarrow._compute import (
-    ArraySortOptions,
-    CastOptions,
-    FilterOptions,
-    MatchSubstringOptions,
-    RunEndEncodeOptions,
-    SetLookupOptions,
-    StrftimeOptions,
-    StrptimeOptions,
-    call_function,
-)
+
+try:
+    from pyarrow._compute import (
+        ArraySortOptions,
+        CastOptions,
+        FilterOptions,
+        MatchSubstringOptions,
+        RunEndEncodeOptions,
+        SetLookupOptions,
+        StrftimeOptions,
+        StrptimeOptions,
+        call_function,
+    )
+except ImportError:  # pragma: no cover - a pyarrow that moved its private module
+    from pyarrow.compute import (
+        ArraySortOptions,
+        CastOptions,
+        FilterOptions,
+        MatchSubstringOptions,
+        RunEndEncodeOptions,
+        SetLookupOptions,
+        StrftimeOptions,
+        StrptimeOptions,
+        call_function,
+    )
 
 Value = Any  # an Arrow array or scalar
 

@@ -15,9 +15,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .descriptor import path_digest, stream_digest
-from .errors import DataError
-from .packagefiles import DESCRIPTOR, ArchiveGiven, Package, check_relative, open_package, resource_paths
+from ..errors import DataError
+from ..io._descriptor import path_digest, stream_digest
+from ..io._package import DESCRIPTOR, ArchiveGiven, Package, check_relative, open_package, resource_paths
 
 # What zipfile raises on a damaged archive: a bad structure or compressed stream, a truncated one,
 # a compression method or zip version it does not know, or an entry flagged as encrypted.

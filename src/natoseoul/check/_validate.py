@@ -1,6 +1,6 @@
 """Validating a data package on disk with the project's own checks (``checks.py``).
 
-Each CSV or Parquet resource is streamed batch by batch as text cells (``tableio.TEXT_READERS``),
+Each CSV or Parquet resource is streamed batch by batch as text cells (``TEXT_READERS``),
 so memory stays bounded by what the table-wide checks keep (key columns, span numbers); the seed
 texts are read one at a time at the end. Every problem is reported as ``file:row:field: message``
 with rows counted like frictionless: the header is row 1.
@@ -10,43 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 import pyarrow as pa
 
-from . import tableio
-from .checks import HEADER_ROW, Problem, TableChecker, check_references, check_spans, file_row
-from .errors import DataError
-from .packagefiles import DESCRIPTOR, Package, open_package, resource_paths, resource_table
-from .schema import TABLES, Table
+from ..errors import DataError
+from ..io._package import DESCRIPTOR, Package, open_package, resource_paths, resource_table
+from ..io._tables import TEXT_READERS, CSVRowError
+from ..schema import TABLES, Table
+from ._checks import HEADER_ROW, Problem, TableChecker, check_references, check_spans, file_row
 
-# One thread more than the cores: while a thread holds the GIL for Python work (hashing span texts),
-# the others keep every core busy with Arrow's kernels (measured on 2 cores: 7% faster at 100k rows
-# than one thread per core; each thread more holds one more batch, ~40 MB at 1M rows).
+# Files are checked on threads (Arrow's readers and kernels release the GIL), one more than the
+# cores so that one thread's Python work (hashing span texts) leaves the cores busy; small inputs
+# are checked in the calling thread, where threads cost more than they save (docs/benchmarks.md).
 WORKERS = min(4, (os.cpu_count() or 1) + 1)
-# Below this much input (the files of one format group) the threads cost more than they save: the
-# jobs are short and pass the GIL back and forth. Measured in one process on 2 cores, serial against
-# threaded: 83 rows 17 against 32 ms; 10k rows (1.8 MB of CSV) 43 against 47 ms; 30k rows (5.3 MB)
-# 69 against 56 ms; 100k rows 186 against 136 ms.
 PARALLEL_FROM_BYTES = 4 << 20
 T = TypeVar("T")
-
-
-class Issue(NamedTuple):
-    """One problem, placed as precisely as it can be: file, row (header = 1), field."""
-
-    file: str
-    row: int | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        place = self.file + (f":{self.row}" if self.row is not None else "") + (f":{self.field}" if self.field else "")
-        return f"{place}: {self.message}"
 
 
 @dataclass
@@ -54,7 +36,7 @@ class Report:
     """What ``validate_package`` found: the issues, the data rows read per file, and where the seeds
     were found (None when spans could not be checked against them)."""
 
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     seeds: Path | None = None
 
@@ -92,7 +74,7 @@ class _Validator:
     def add(self, file: str, problems: list[Problem]) -> None:
         for p in problems:
             row = file_row(p.row) if p.row is not None else HEADER_ROW if p.message.startswith("header:") else None
-            self.report.issues.append(Issue(file, row, p.field, p.message))
+            self.report.issues.append(Problem(file, row, p.field, p.message))
 
     def run(self) -> Report:
         groups: dict[str, list[tuple[str, str]]] = {}
@@ -103,18 +85,18 @@ class _Validator:
             name = resource.get("name")
             if table is None:
                 problem = f"resource {name!r} is not a table of this package (expected one of: {', '.join(TABLES)})"
-            elif fmt not in tableio.TEXT_READERS:
+            elif fmt not in TEXT_READERS:
                 problem = f"resource {name!r} has format {fmt!r}; expected csv or parquet"
             elif len(paths) != 1:
                 problem = f"resource {name!r} must have exactly one path"
             else:
                 groups.setdefault(fmt, []).append((table, paths[0]))
                 continue
-            self.report.issues.append(Issue(where, None, None, problem))
+            self.report.issues.append(Problem(where, None, None, problem))
         for fmt, entries in groups.items():
             self.check_group(fmt, sorted(entries, key=lambda e: list(TABLES).index(e[0])))
         last = len(self.order)
-        self.report.issues.sort(key=lambda i: (self.order.get(i.file, last), i.row or 0, i.field or "", i.message))
+        self.report.issues.sort(key=lambda i: (self.order.get(i.place, last), i.row or 0, i.field or "", i.message))
         return self.report
 
     def rank(self, file: str) -> str:
@@ -130,12 +112,14 @@ class _Validator:
         for table, rel in entries:
             shown = self.rank(self.package.show(rel))
             if table in jobs:
-                self.report.issues.append(Issue(shown, None, None, f"a second {fmt} file for table {table}"))
+                self.report.issues.append(Problem(shown, None, None, f"a second {fmt} file for table {table}"))
                 continue
             try:
                 jobs[table] = (self.package.resolve(rel), shown)
             except DataError as exc:
-                self.report.issues.append(Issue(self.package.show(DESCRIPTOR), None, None, str(exc).split(": ", 1)[-1]))
+                self.report.issues.append(
+                    Problem(self.package.show(DESCRIPTOR), None, None, str(exc).split(": ", 1)[-1])
+                )
 
         def check(table: str) -> Callable[[], TableChecker | None]:
             return lambda: self.check_file(TABLES[table], fmt, *jobs[table])
@@ -153,18 +137,18 @@ class _Validator:
             self.report.seeds = root / "seeds"
         problems = [p for found in in_threads(steps, min(workers, 2)) for p in found]
         for p in problems:
-            self.add(jobs[p.table][1], [p])
+            self.add(jobs[p.place][1], [p])
 
     def check_file(self, table: Table, fmt: str, path: Path, shown: str) -> TableChecker | None:
         """Check one file; returns its checker for the foreign keys, or None when it could not be read whole."""
         if not path.is_file():
-            self.report.issues.append(Issue(shown, None, None, "file is missing"))
+            self.report.issues.append(Problem(shown, None, None, "file is missing"))
             return None
         checker = TableChecker(table, collect_spans=self.seeds_root is not None)
         documents: list[list[str | None]] = []
         whole = False
         try:
-            header, batches = tableio.TEXT_READERS[fmt](path, table)
+            header, batches = TEXT_READERS[fmt](path, table)
             problems = checker.check_header(header)
             if problems:
                 self.add(shown, problems)
@@ -177,12 +161,12 @@ class _Validator:
                     documents += _columns(batch, ("document_id", "path", "sha256", "char_count"))
             self.add(shown, checker.finish())
             whole = True
-        except tableio.CSVRowError as exc:
-            self.report.issues.append(Issue(shown, exc.row, None, exc.reason))
+        except CSVRowError as exc:
+            self.report.issues.append(Problem(shown, exc.row, None, exc.reason))
             return None
         except DataError as exc:
             message = str(exc).removeprefix(f"{path}: ")
-            self.report.issues.append(Issue(shown, None, None, message))
+            self.report.issues.append(Problem(shown, None, None, message))
             return None
         finally:
             self.report.rows[shown] = checker.rows_seen
@@ -203,7 +187,7 @@ class _Validator:
             if isinstance(found, str):
                 yield doc, found
             elif not self.seed_problems_reported:
-                self.report.issues.append(Issue(shown, file_row(i), found[0], found[1]))
+                self.report.issues.append(Problem(shown, file_row(i), found[0], found[1]))
         self.seed_problems_reported = True
 
 
@@ -225,36 +209,15 @@ def _seed_problem(file: Path, sha256: str | None, count: str | None) -> tuple[st
 
 
 def in_threads(jobs: list[Callable[[], T]], workers: int) -> list[T]:
-    """Run ``jobs`` on up to ``workers`` threads and return their results in order; the first
-    exception a job raised is raised here, once every thread has stopped. (``concurrent.futures``
-    would do the same, but it imports ``logging``: a few ms of every run.) With one worker the
-    jobs run in the calling thread, as does a single job."""
+    """Run ``jobs`` on up to ``workers`` threads (in the calling thread when one would do) and
+    return their results in order; the first exception a job raised is raised here."""
     if workers <= 1 or len(jobs) <= 1:
         return [job() for job in jobs]
-    results: list[T | None] = [None] * len(jobs)
-    failures: list[BaseException] = []
-    pending = iter(range(len(jobs)))
-    lock = threading.Lock()
+    from concurrent.futures import ThreadPoolExecutor
 
-    def work() -> None:
-        while not failures:
-            with lock:
-                i = next(pending, None)
-            if i is None:
-                return
-            try:
-                results[i] = jobs[i]()
-            except BaseException as exc:  # raised again in the calling thread
-                failures.append(exc)
-
-    threads = [threading.Thread(target=work) for _ in range(min(workers, len(jobs)))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
-    return results  # type: ignore[return-value]  # every job ran
+    with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        futures = [pool.submit(job) for job in jobs]
+        return [future.result() for future in futures]
 
 
 def _size(path: Path) -> int:
@@ -274,7 +237,7 @@ def validate_package(target: Path | None = None) -> Report:
     return _Validator(open_package(target)).run()
 
 
-def frictionless_issues(target: Path | None = None) -> list[Issue]:
+def frictionless_issues(target: Path | None = None) -> list[Problem]:
     """A second opinion: frictionless's own validation of the same package, as issues.
 
     Frictionless cannot measure a Parquet source's bytes or hash (it reports the actual value as
@@ -283,13 +246,13 @@ def frictionless_issues(target: Path | None = None) -> list[Issue]:
 
     package = open_package(target)
     report = frictionless.validate(str(package.descriptor_path))
-    issues = [Issue(package.show(DESCRIPTOR), None, None, e.message) for e in report.errors]
+    issues = [Problem(package.show(DESCRIPTOR), None, None, e.message) for e in report.errors]
     for task in report.tasks:
         for error in task.errors:
             if error.type in ("byte-count", "hash-count") and '"None"' in error.message:
                 continue
             row, column = getattr(error, "row_number", None), getattr(error, "field_name", None)
             issues.append(
-                Issue(package.show(str(task.place)), row, column, f"[frictionless {error.type}] {error.message}")
+                Problem(package.show(str(task.place)), row, column, f"[frictionless {error.type}] {error.message}")
             )
     return issues

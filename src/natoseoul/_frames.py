@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast, overload
 
 import pyarrow as pa
 
-from .names import check_name
+from .errors import check_name
 
 if TYPE_CHECKING:
     import pandas as pd

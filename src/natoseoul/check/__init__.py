@@ -1,0 +1,2 @@
+"""Checking packages: ``validate`` (the tables against their schemas and sources) and ``verify``
+(every byte against the release's records)."""
