@@ -34,7 +34,7 @@ BUILD_INPUTS = ("curation", "seeds", "README.md", "LICENSE", "CITATION.cff")
 
 @pytest.fixture(scope="session")
 def copy_build_inputs() -> Callable[[Path], Path]:
-    """``copy_build_inputs(where)``: copy what ``natoseoul build`` reads (curation, seeds, README,
+    """``copy_build_inputs(where)``: copy what ``python tools/build.py`` reads (curation, seeds, README,
     LICENSE, CITATION.cff) into a new directory ``where`` and return it."""
 
     def copy(where: Path) -> Path:

@@ -169,8 +169,8 @@ def verify(target: Path | None) -> None:
     \b
     Examples:
       natoseoul verify
-      natoseoul verify ~/Downloads/natoseoul-1.1.0.zip
-      natoseoul verify ~/Downloads/natoseoul-1.1.0/
+      natoseoul verify ~/Downloads/natoseoul-VERSION.zip
+      natoseoul verify ~/Downloads/natoseoul-VERSION/
     """
     from ..check._verify import verify_package
 
