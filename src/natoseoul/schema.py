@@ -146,7 +146,7 @@ EVENT_TYPES = (
     "visit", "meeting", "remarks", "speech", "press_point", "interview", "ceremony", "summit",
     "ministerial_meeting", "agreement", "announcement", "invitation", "offer", "statement",
     "founding", "war", "institutional_change", "mission_opening", "accession", "cooperation",
-    "contribution", "military_talks", "strategy", "weapons_test",
+    "contribution", "military_talks", "strategy", "weapons_test", "weapons_development",
 )  # fmt: skip
 EVENT_STATUSES = ("occurred", "ongoing", "scheduled", "proposed", "intended")
 DATE_PRECISIONS = ("day", "month", "year", "range", "unknown")
@@ -292,8 +292,10 @@ _add(Table(
         Field("parent_event_id", "string", "The event this one is part of (a visit groups its meetings); "
               "null for top-level events.", pattern=SLUG),
         Field("title", "string", "Short English title.", required=True),
-        Field("event_type", "string", "Kind of event, from a controlled list.", required=True,
-              enum=EVENT_TYPES),
+        Field("event_type", "string", "Kind of event, from a controlled list. weapons_test: the testing of "
+              "weapons (missile launches, nuclear tests); weapons_development: work to develop or advance "
+              "weapons and their technology, reported as a continuing activity rather than as tests.",
+              required=True, enum=EVENT_TYPES),
         Field("status", "string", "occurred, ongoing, scheduled, proposed or intended, as of the documents "
               "(January 2023 for the 2023 texts).", required=True, enum=EVENT_STATUSES),
         Field("date_start", "date", "First day the event may fall on (ISO 8601); null when unknown."),
