@@ -216,6 +216,7 @@ class Staging:
         self.staged: list[Path] = []  # relative paths, in the order they were staged
         self.made: list[Path] = []
         self.stage: Path | None = None
+        self.existed: bool | None = None
         self.lock: _Lock | None = None
         self.committing = False
         self.pending_signal = False
@@ -265,6 +266,7 @@ class Staging:
         try:
             self.lock = _Lock(parent / f".{self.real.name}{self.PREFIX}lock", self.folder)
             self._sweep()
+            self.existed = self.real.exists()  # under the lock, as the export sees it
             self.stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{self.real.name}{self.PREFIX}stage-"))
             os.chmod(self.stage, _folder_mode(self.real))
             self._catch_sigterm()
@@ -290,6 +292,9 @@ class Staging:
     def _commit(self) -> None:
         assert self.stage is not None
         stage = self.stage
+        if self.real.exists() != self.existed:
+            what = "appeared" if self.existed is False else "disappeared"
+            raise DataError(f"{self.folder}: {what} while the export was written; nothing was changed")
         top = {rel.parts[0] for rel in self.staged}
         for name in self.existing():
             if name not in top:
