@@ -54,21 +54,21 @@ class _Sheet:
                 "holds; export it as csv, parquet or sqlite, or leave it out with --table"
             )
         for col, value in enumerate(values):
-            if value is None:
-                continue
-            where = f"xlsx export: table {self.name}, row {self.row + 1}" + (
-                f", field {columns[col]}" if columns else ""
-            )
-            self._cell(col, value, style, where)
+            if value is not None:
+                self._cell(col, value, style, columns)
         self.row += 1
 
-    def _cell(self, col: int, value: object, style: Any, where: str) -> None:
+    def _where(self, col: int, columns: Sequence[str]) -> str:
+        field = f", field {columns[col]}" if columns else ""
+        return f"xlsx export: table {self.name}, row {self.row + 1}{field}"
+
+    def _cell(self, col: int, value: object, style: Any, columns: Sequence[str]) -> None:
         sheet, row = self.sheet, self.row
         if isinstance(value, bool):
             width, code = 5, sheet.write_boolean(row, col, value, style)
         elif isinstance(value, int):
             if abs(value) >= MAX_EXACT_INTEGER:
-                raise DataError(f"{where}: {value} has more digits than Excel keeps (15)")
+                raise DataError(f"{self._where(col, columns)}: {value} has more digits than Excel keeps (15)")
             width, code = len(str(value)), sheet.write_number(row, col, value, style or self.formats["integer"])
         elif isinstance(value, dt.date) and value >= FIRST_DATE:
             width, code = 10, sheet.write_datetime(row, col, value, style or self.formats["date"])
@@ -76,13 +76,13 @@ class _Sheet:
             text = value.isoformat() if isinstance(value, dt.date) else str(value)
             if len(text) > MAX_CELL_CHARS:
                 raise DataError(
-                    f"{where}: {len(text):,} characters, more than an Excel cell holds ({MAX_CELL_CHARS:,}); "
-                    "export it as csv, parquet or sqlite"
+                    f"{self._where(col, columns)}: {len(text):,} characters, more than an Excel cell holds "
+                    f"({MAX_CELL_CHARS:,}); export it as csv, parquet or sqlite"
                 )
-            width = max((len(line) for line in text.splitlines()), default=0)
+            width = len(text) if "\n" not in text else max(map(len, text.split("\n")))
             code = sheet.write_string(row, col, text, style)
         if code < 0:  # XlsxWriter's refusals are return codes
-            raise DataError(f"{where}: XlsxWriter refused the value (code {code})")
+            raise DataError(f"{self._where(col, columns)}: XlsxWriter refused the value (code {code})")
         self.widths[col] = max(self.widths[col], width + 1)
 
     def finish(self, filter_and_freeze: bool = True) -> None:
