@@ -49,6 +49,7 @@ NOT_RUN: dict[str, str] = {
     "python tools/build.py": "works on the checkout, not a folder: it rewrites committed outputs (CI runs --check)",
     "python bench/run.py": "minutes to hours at these sizes; tests/test_bench_smoke.py runs it at 1k rows",
     ".ci/run": "the whole CI in a new virtual environment, with network access for pip",
+    "datasette": "serves until stopped; tests/test_export_clients.py runs the same command with --get",
 }
 # Programs the test runs. A client that is not installed (shutil.which finds nothing) is listed as
 # not run with that reason; natoseoul and frictionless come with the test extra and must be there.

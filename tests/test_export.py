@@ -15,7 +15,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from cli_helpers import MODES, copy_release, release, release_rows, run, set_cell
-from natoseoul.export._xlsx import Sheet, xlsx_bytes
 from natoseoul.io import _tables as tableio
 from natoseoul.schema import TABLES
 
@@ -119,38 +118,53 @@ def test_sqlite_export_has_keys_types_and_quote_search(tmp_path: Path) -> None:
     assert row == (first["published"], int(first["title_verbatim"] == "true"), int(first["char_count"]))
 
 
+def as_excel(table: str, row: dict[str, str]) -> list[object]:
+    """A CSV row as openpyxl reads the workbook's cells: dates as datetimes at midnight."""
+    out = typed(table, row)
+    for spec in TABLES[table].fields:
+        if spec.type == "date" and out[spec.name] is not None:
+            out[spec.name] = dt.datetime.fromisoformat(str(out[spec.name]))
+    return list(out.values())
+
+
 def test_xlsx_export_reads_back_with_openpyxl(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     assert run("export", "-f", "xlsx", "-o", str(tmp_path), "-q").code == 0
     book = openpyxl.load_workbook(tmp_path / "natoseoul.xlsx")
-    assert book.sheetnames == [*TABLES, "fields"]
+    assert book.sheetnames == ["about", *TABLES, "fields"]
     for table in TABLES:
         sheet = book[table]
         rows = list(sheet.iter_rows(values_only=True))
         assert list(rows[0]) == TABLES[table].field_names
-        assert [list(r) for r in rows[1:]] == [list(typed(table, r).values()) for r in release_rows(table)]
+        assert [list(r) for r in rows[1:]] == [as_excel(table, r) for r in release_rows(table)]
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     fields = list(book["fields"].iter_rows(values_only=True))
     assert len(fields) - 1 == sum(len(t.fields) for t in TABLES.values())
 
 
-def test_xlsx_text_is_never_a_formula() -> None:
+def test_xlsx_text_is_never_a_formula(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
-    import io
-
-    tricky = ["=1+1", "+SUM(A1)", "-2", "@cmd", "a\r\nb", "tab\there", "_x0041_", "bell\x07", "<&>", "한국", ""]
-    data = xlsx_bytes([Sheet("s", ["text", "n", "b"], [[t, 7, True] for t in tricky])])
-    assert data == xlsx_bytes([Sheet("s", ["text", "n", "b"], [[t, 7, True] for t in tricky])])  # deterministic
-    sheet = openpyxl.load_workbook(io.BytesIO(data))["s"]
-    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
-    assert all(c.data_type == "s" for c in cells if c.value is not None)
-    readable = [i for i, t in enumerate(tricky) if t and "_x" not in t and "\x07" not in t]
+    tricky = ["=1+1", "+SUM(A1)", "-2", "@cmd", "a\nb", "tab\there", "_x0041_", "bell\x07", "<&>", "한국", "042"]
+    source = tmp_path / "csv"
+    assert run("export", "-f", "csv", "-o", str(source), "-q", "-t", "topics").code == 0
+    for i, text in enumerate(tricky):
+        set_cell(source / "topics.csv", i, "description", text)
+    for out in ("a", "b"):
+        result = run("export", "--from", str(source), "-t", "topics", "-f", "xlsx", "-o", str(tmp_path / out), "-q")
+        assert result.code == 0, result.err
+    data = (tmp_path / "a" / "natoseoul.xlsx").read_bytes()
+    assert data == (tmp_path / "b" / "natoseoul.xlsx").read_bytes()  # deterministic
+    sheet = openpyxl.load_workbook(tmp_path / "a" / "natoseoul.xlsx")["topics"]
+    column = TABLES["topics"].field_names.index("description")
+    cells = [row[column] for row in sheet.iter_rows(min_row=2, max_row=len(tricky) + 1)]
+    assert all(c.data_type == "s" for c in cells)
+    readable = [i for i, t in enumerate(tricky) if "_x" not in t and "\x07" not in t]
     assert [cells[i].value for i in readable] == [tricky[i] for i in readable]
     # Characters XML cannot carry, and text that looks like such an escape, use SpreadsheetML's
     # _xHHHH_ escape, which Excel decodes (openpyxl shows it raw).
-    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    with zipfile.ZipFile(tmp_path / "a" / "natoseoul.xlsx") as book:
+        xml = book.read("xl/worksheets/sheet2.xml").decode("utf-8")  # about, then the topics sheet
     assert "_x005F_x0041_" in xml and "bell_x0007_" in xml
-    assert [r[1:] for r in sheet.iter_rows(min_row=2, values_only=True)] == [(7, True)] * len(tricky)
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -23,6 +23,7 @@ from .errors import DataError, UnknownNameError
 
 if TYPE_CHECKING:
     from . import models
+    from ._dtypes import csv_dtypes
     from ._joins import event_details, find_quotes, quotes_with_context, timeline
     from ._loading import load, records, table_names
     from ._release import citation, metadata
@@ -32,6 +33,7 @@ _LAZY = {
     "records": "._loading",
     "table_names": "._loading",
     "citation": "._release",
+    "csv_dtypes": "._dtypes",
     "metadata": "._release",
     "models": ".models",
     "event_details": "._joins",
@@ -45,6 +47,7 @@ __all__ = [
     "UnknownNameError",
     "__version__",
     "citation",
+    "csv_dtypes",
     "event_details",
     "find_quotes",
     "load",

@@ -79,17 +79,20 @@ def citation() -> str:
     >>> natoseoul.__version__ in natoseoul.citation()
     True
     """
-    return citation_of(metadata())
+    return cite(metadata())
 
 
-def citation_of(meta: dict[str, Any]) -> str:
-    """The citation ``citation()`` gives, for any package descriptor ``meta``."""
+def cite(meta: dict[str, Any]) -> str:
+    """The citation ``citation`` gives, of the package a descriptor (``meta``) describes."""
     name = str(meta.get("name", "natoseoul"))
-    people = [c for c in meta.get("contributors", []) if AUTHOR_ROLES & set(c.get("roles", []))]
-    authors = _and([_person(c) for c in people or meta.get("contributors", [])]) or name
+    listed = meta.get("contributors")
+    contributors = [c for c in listed if isinstance(c, dict)] if isinstance(listed, list) else []
+    people = [c for c in contributors if AUTHOR_ROLES & set(c.get("roles", []))]
+    authors = _and([_person(c) for c in people or contributors]) or name
     year = str(meta.get("created", ""))[:4] or "n.d."
     text = f"{authors} ({year}). {meta.get('title', name)} (Version {meta.get('version', '?')}) [Data set]."
-    licences = ", ".join(str(lic["name"]) for lic in meta.get("licenses", []) if "name" in lic)
+    listed = meta.get("licenses")
+    licences = ", ".join(str(lic["name"]) for lic in listed or [] if isinstance(lic, dict) and "name" in lic)
     if licences:
         text += f" Licence: {licences}."
     link = meta.get("id") or meta.get("homepage")

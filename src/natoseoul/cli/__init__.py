@@ -41,7 +41,49 @@ def prepare(args: list[str]) -> None:
     os.environ.setdefault("MIMALLOC_ARENA_EAGER_COMMIT", "0")  # read when mimalloc starts, with pyarrow
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group; output that the terminal's encoding cannot carry ends in one line."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except UnicodeEncodeError as exc:
+            raise click.ClickException(encoding_message(exc)) from None
+
+
+def encoding_message(exc: UnicodeEncodeError) -> str:
+    """One line for output that stdout's encoding cannot carry."""
+    char = exc.object[exc.start : exc.start + 1] if isinstance(exc.object, str) else "?"
+    encoding = stdout_encoding()
+    return (
+        f"cannot write {char!r} (U+{ord(char):04X}) to stdout in its encoding, {encoding}; "
+        "set PYTHONIOENCODING=utf-8 (or PYTHONUTF8=1), or ask for --format csv or json, which are always UTF-8"
+    )
+
+
+def write_stdout(text: str, always_utf8: bool) -> None:
+    """Write ``text`` and a newline to stdout: as UTF-8 bytes when ``always_utf8`` (CSV and JSON,
+    whatever the terminal's encoding), else in stdout's own encoding, all or nothing (a character it
+    cannot carry is a one-line error before anything is written)."""
+    encoding = "utf-8" if always_utf8 else stdout_encoding()
+    data = (text + "\n").encode(encoding)  # UnicodeEncodeError: _Group turns it into one line
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def stdout_encoding() -> str:
+    """stdout's encoding, as click.echo uses it (ASCII, a misconfiguration, is taken as UTF-8)."""
+    import codecs
+
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        return "utf-8" if codecs.lookup(encoding).name == "ascii" else encoding
+    except LookupError:
+        return "utf-8"
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="natoseoul")
 def main() -> None:
     """Curated data on NATO–Republic of Korea contacts: validate, verify, export, show, site."""
@@ -82,13 +124,18 @@ def _user_errors() -> Iterator[None]:
 @click.option("--quiet", "-q", is_flag=True, help="Do not list each file on stderr as it is written.")
 def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None, force: bool, quiet: bool) -> None:
     """Export the release tables (or those of another package) to CSV, Parquet, JSON, JSON Lines,
-    SQLite, Excel, Web Annotations or PLOVER.
+    SQLite, Excel, Web Annotations or PLOVER, with the licence and how to cite them.
 
-    csv and parquet come with a datapackage.json describing exactly the files written, so
-    `frictionless validate DIR/datapackage.json` works on the export. json writes one array of
-    objects per table, jsonl one object per line. sqlite writes natoseoul.sqlite with primary and
-    foreign keys and a full-text index (quotes_fts) on quotes.text. xlsx writes natoseoul.xlsx with
-    one sheet per table and a "fields" sheet; every text cell is stored as text, never a formula.
+    csv and parquet come with a datapackage.json describing exactly the table files in the folder
+    (licences, sources, version, contributors and citation included), so `frictionless validate
+    DIR/datapackage.json` works on the export; exporting some tables into a folder holding others of
+    the same format describes them all. json writes one array of objects per table, jsonl one object
+    per line, each with natoseoul-metadata.json beside them. sqlite writes natoseoul.sqlite (primary
+    and foreign keys, a full-text index quotes_fts on quotes.text, and _metadata and _fields tables)
+    with a Datasette metadata.json beside it: `datasette DIR` serves both. xlsx writes
+    natoseoul.xlsx: an "about" sheet (licence, citation, sources, tables), one sheet per table
+    (dates as dates, a frozen header and a filter) and a "fields" sheet; text is never a formula,
+    and a table beyond Excel's limits (32,767 characters a cell, 1,048,575 rows) is an error.
     annotations writes annotations.jsonld: every evidence, quotation, name-form and source-note span
     as a W3C Web Annotation (TextQuoteSelector and TextPositionSelector, offsets in code points).
     plover writes plover.jsonl: one PLOVER record per coded event (see docs/formats.md).
@@ -98,7 +145,9 @@ def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None,
     bounded memory. A cell that cannot take its field's type stops the export with FILE:ROW:FIELD;
     `natoseoul validate` checks everything else.
 
-    Each file is written completely or not at all; existing files are kept unless --force.
+    The folder is committed as a whole: the files are written into a hidden folder beside it, which
+    then takes its place in one rename, so a failure, Ctrl-C or kill leaves it as it was. Existing
+    files are kept unless --force; a second export into a folder being written to is refused.
 
     \b
     Examples:
@@ -115,8 +164,14 @@ def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None,
         if not quiet:
             click.echo(f"wrote {path}", err=True)
 
-    with _user_errors():
-        paths = run_export(fmt, output, tables, force=force, on_written=written, source=source)
+    from ..io._tables import Terminated
+
+    try:
+        with _user_errors():
+            paths = run_export(fmt, output, tables, force=force, on_written=written, source=source)
+    except Terminated:
+        click.echo(f"Error: terminated (SIGTERM); {output} is left as it was", err=True)
+        sys.exit(128 + 15)
     click.echo(f"exported {len(paths)} file(s) as {fmt} to {output}")
 
 
@@ -260,6 +315,9 @@ def info() -> None:
 def show(table: str, limit: int, where: tuple[str, ...], fmt: str) -> None:
     """Print rows of one table.
 
+    csv and json are written as UTF-8 whatever the terminal's encoding; the table format is written
+    in the terminal's encoding, or refused in one line if it cannot show a character.
+
     \b
     Examples:
       natoseoul show participants
@@ -271,4 +329,4 @@ def show(table: str, limit: int, where: tuple[str, ...], fmt: str) -> None:
 
     with _user_errors():
         rows = select_rows(table, parse_where(where), limit or None)
-        click.echo(format_rows(rows, fmt))
+        write_stdout(format_rows(rows, fmt), always_utf8=fmt != "table")

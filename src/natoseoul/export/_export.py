@@ -1,18 +1,27 @@
 """Exporting the tables of a package (the installed release by default) to the formats users' tools read.
 
-Every file is written under a temporary name beside its target and renamed into place only when all
-are complete (``io._tables.Staging``): a failure leaves no file half-written and no existing file
-touched. Existing files are replaced only with ``force``.
+An export is committed as a whole (``io._tables.Staging``): every file is written into a staging
+folder beside the output folder, which then takes the output folder's place in one rename, so a
+failure, Ctrl-C or SIGTERM at any point leaves the folder as it was, and a finished export leaves it
+complete. Existing files are replaced only with ``force``; two exports into one folder at once are
+refused (the second fails at once).
+
+Each format has a writer in ``WRITERS``; a writer puts its files into the staging folder through
+``Job.staging`` and nothing else. The formats with a file per table (csv, parquet, json, jsonl)
+write a descriptor last that lists exactly the table files the folder will hold: the tables exported
+and those of an earlier export of the same format that are already there.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._loading import select_tables
+from .._release import cite
 from ..errors import DataError, check_name
 from ..io import _descriptor as descriptor
 from ..io._package import DESCRIPTOR, Package, TableFile, open_package, table_files
@@ -20,6 +29,12 @@ from ..io._tables import Staging, write_csv, write_json, write_parquet
 from ..schema import TABLES
 from . import DERIVED, FORMATS
 
+JSON_METADATA = "natoseoul-metadata.json"
+"""Beside json and jsonl exports: the package's metadata, licences, citation and every table file
+with its schema (a Data Package descriptor in shape, named apart so that ``validate``, which reads
+CSV and Parquet, does not take the folder for a package it should check)."""
+DATASETTE_METADATA = "metadata.json"
+"""Beside natoseoul.sqlite: Datasette's metadata file (``datasette FOLDER`` reads it)."""
 WORKBOOK_FIELDS_SHEET = "fields"
 FIELD_COLUMNS = (
     "table",
@@ -32,6 +47,10 @@ FIELD_COLUMNS = (
     "constraints",
     "description",
 )
+# The formats with a file per table, the file that describes them, and the format whose files
+# would share that file (a folder holds one of the two: see ``_kept_tables``).
+PER_TABLE = {"csv": DESCRIPTOR, "parquet": DESCRIPTOR, "json": JSON_METADATA, "jsonl": JSON_METADATA}
+SIBLING = {"csv": "parquet", "parquet": "csv", "json": "jsonl", "jsonl": "json"}
 
 
 def check_format(fmt: str) -> str:
@@ -39,9 +58,13 @@ def check_format(fmt: str) -> str:
     return check_name("format", fmt, FORMATS)
 
 
-def _field_rows() -> list[list[str | bool | None]]:
+def field_rows(names: Iterable[str] | None = None) -> list[list[str | bool | None]]:
+    """One row per field of the tables named (all by default), in ``FIELD_COLUMNS`` order."""
+    chosen = set(TABLES if names is None else names)
     rows: list[list[str | bool | None]] = []
     for table in TABLES.values():
+        if table.name not in chosen:
+            continue
         references = {
             c: f"{fk.table}.{r}" for fk in table.foreign_keys for c, r in zip(fk.fields, fk.reference, strict=True)
         }
@@ -76,67 +99,123 @@ def _package_file(fmt: str) -> str:
 
 def output_names(fmt: str, names: Sequence[str]) -> list[str]:
     """The files an export of these tables writes, relative to the output directory."""
-    if fmt in ("csv", "parquet"):
-        return [_table_file(name, fmt) for name in names] + [DESCRIPTOR]
-    if fmt in ("json", "jsonl"):
-        return [_table_file(name, fmt) for name in names]
+    if fmt in PER_TABLE:
+        return [_table_file(name, fmt) for name in names] + [PER_TABLE[fmt]]
+    if fmt == "sqlite":
+        return [_package_file(fmt), DATASETTE_METADATA]
     if fmt in DERIVED:
         return [DERIVED_FILES[fmt]]
     return [_package_file(fmt)]
 
 
+@dataclass
+class Job:
+    """What a writer needs: the tables to write, the package's metadata, and where to put files."""
+
+    fmt: str
+    inputs: Mapping[str, TableFile]
+    meta: dict[str, Any]
+    output: Path
+    staging: Staging
+    kept: dict[str, Path] = field(default_factory=dict)  # tables of an earlier export left in place
+    package: Package | None = None  # the package read (annotations read its seeds)
+
+    def new(self, rel: str) -> Path:
+        """The path to write the output file ``rel`` to (in the staging folder)."""
+        return self.staging.new(self.output / rel)
+
+    def write(self, rel: str, data: bytes) -> None:
+        self.staging.write(self.output / rel, data)
+
+    @property
+    def citation(self) -> str:
+        return cite(self.meta)
+
+
+def _write_per_table(job: Job) -> None:
+    """csv, parquet, json, jsonl: one file per table, streamed batch by batch (memory bounded by a
+    batch, or a Parquet row group), then the descriptor of every table file the folder will hold."""
+    fmt = job.fmt
+    stats: dict[str, dict[str, Any]] = {}
+    for name, source in job.inputs.items():
+        path = job.new(_table_file(name, fmt))
+        if fmt in ("json", "jsonl"):
+            write_json(path, source.batches(), lines=fmt == "jsonl")
+        else:
+            stream = write_csv if fmt == "csv" else write_parquet
+            stream(path, source.table.arrow_schema(), source.batches())
+        stats[name] = descriptor.path_stats(path)
+    for name, path in job.kept.items():
+        stats[name] = descriptor.path_stats(path)
+    ordered = {name: stats[name] for name in TABLES if name in stats}
+    job.write(PER_TABLE[fmt], descriptor.dumps(descriptor.export_descriptor(job.meta, fmt, ordered)))
+
+
+def _write_sqlite(job: Job) -> None:
+    from ._datasette import datasette_metadata  # the writers of whole-package formats are imported when used
+    from ._sqlite import write_sqlite
+
+    write_sqlite(job.new(_package_file("sqlite")), job.inputs, job.meta, job.citation)
+    job.write(DATASETTE_METADATA, descriptor.dumps(datasette_metadata(job.meta, list(job.inputs), job.citation)))
+
+
 DERIVED_FILES = {"annotations": "annotations.jsonld", "plover": "plover.jsonl"}
 
 
-def _write_derived(
-    fmt: str, inputs: Mapping[str, TableFile], package: Package, release: bool, output: Path, staging: Staging
-) -> None:
+def _write_derived(job: Job) -> None:
     """annotations (W3C Web Annotations of every span) and plover (PLOVER records of the coded
     events): built from every table they need, and (annotations) the seed texts of the spans, the
     installed release's or those in or beside the package folder."""
-    tables = {name: source.read_all() for name, source in inputs.items()}
-    if fmt == "annotations":
+    tables = {name: source.read_all() for name, source in job.inputs.items()}
+    if job.fmt == "annotations":
         from ..io._seeds import read_seeds, seeds_root
         from ._annotations import annotations_bytes
 
-        seeds = read_seeds(tables["documents"], seeds_root(None if release else package))
-        blob = annotations_bytes(tables, seeds, package.descriptor)
+        seeds = read_seeds(tables["documents"], seeds_root(job.package))
+        blob = annotations_bytes(tables, seeds, job.meta)
     else:
         from ._plover import plover_bytes
 
-        blob = plover_bytes(tables, package.descriptor)
-    staging.write(output / DERIVED_FILES[fmt], blob)
+        blob = plover_bytes(tables, job.meta)
+    job.write(DERIVED_FILES[job.fmt], blob)
 
 
-def _write(fmt: str, inputs: Mapping[str, TableFile], meta: dict[str, Any], output: Path, staging: Staging) -> None:
-    """Write every file of the export into ``staging``: csv, parquet, json and jsonl stream batch by
-    batch (memory bounded by a batch, or a Parquet row group); sqlite and xlsx hold the tables whole."""
-    if fmt in ("csv", "parquet"):
-        stream = write_csv if fmt == "csv" else write_parquet
-        stats = {}
-        for name, source in inputs.items():
-            path = staging.new(output / _table_file(name, fmt))
-            stream(path, source.table.arrow_schema(), source.batches())
-            stats[name] = descriptor.path_stats(path)
-        staging.write(output / DESCRIPTOR, descriptor.dumps(descriptor.export_descriptor(meta, fmt, stats)))
-    elif fmt in ("json", "jsonl"):
-        for name, source in inputs.items():
-            write_json(staging.new(output / _table_file(name, fmt)), source.batches(), lines=fmt == "jsonl")
-    elif fmt == "sqlite":
-        from ._sqlite import sqlite_bytes  # the writers of whole-table formats are imported when used
+def _write_xlsx(job: Job) -> None:
+    from ._xlsx import write_workbook
 
-        staging.write(output / _package_file(fmt), sqlite_bytes({n: s.read_all() for n, s in inputs.items()}))
-    elif fmt == "xlsx":
-        from ._xlsx import Sheet, xlsx_bytes
+    write_workbook(job.new(_package_file("xlsx")), job.inputs, job.meta, job.citation, field_rows(job.inputs))
 
-        sheets = []
-        for name, source in inputs.items():
-            data = source.read_all()
-            sheets.append(
-                Sheet(name, TABLES[name].field_names, zip(*(c.to_pylist() for c in data.columns), strict=True))
-            )
-        sheets.append(Sheet(WORKBOOK_FIELDS_SHEET, FIELD_COLUMNS, [r for r in _field_rows() if r[0] in inputs]))
-        staging.write(output / _package_file(fmt), xlsx_bytes(sheets))
+
+WRITERS: dict[str, Callable[[Job], None]] = {
+    "csv": _write_per_table,
+    "parquet": _write_per_table,
+    "json": _write_per_table,
+    "jsonl": _write_per_table,
+    "sqlite": _write_sqlite,
+    "xlsx": _write_xlsx,
+    "annotations": _write_derived,
+    "plover": _write_derived,
+}
+
+
+def _kept_tables(fmt: str, output: Path, names: Sequence[str], present: Sequence[str]) -> dict[str, Path]:
+    """The table files of this format already in ``output`` that this export does not replace: the
+    new descriptor lists them too, so it describes exactly the table files the folder holds. A
+    folder holding the files of the format that shares the descriptor's name is refused."""
+    if fmt not in PER_TABLE:
+        return {}
+    other = [n for n in present if n.removesuffix(f".{SIBLING[fmt]}") in TABLES and n.endswith(f".{SIBLING[fmt]}")]
+    if other:
+        more = f" and {len(other) - 1} more" if len(other) > 1 else ""
+        raise DataError(
+            f"{output}: holds a {SIBLING[fmt]} export ({other[0]}{more}) that its {PER_TABLE[fmt]} describes; "
+            f"export {fmt} to another folder"
+        )
+    return {
+        name: output / _table_file(name, fmt)
+        for name in TABLES
+        if name not in names and _table_file(name, fmt) in present and (output / _table_file(name, fmt)).is_file()
+    }
 
 
 def export(
@@ -150,7 +229,7 @@ def export(
     """Write the chosen tables (all by default) of a package to ``output`` in ``fmt``; returns the
     paths written. The package is ``source`` (a folder holding ``datapackage.json``, or the
     descriptor), by default the installed release. Refuses to replace existing files unless ``force``;
-    writes every file completely or none at all."""
+    commits the folder as a whole, or leaves it as it was."""
     fmt = check_format(fmt)
     if fmt in DERIVED and tables:
         raise DataError(f"--table does not apply to {fmt}: it is built from every table it needs")
@@ -159,18 +238,19 @@ def export(
     inputs = table_files(package, names)
     if output.exists() and not output.is_dir():
         raise DataError(f"{output}: exists and is not a directory")
-    paths = [output / rel for rel in output_names(fmt, names)]
-    existing = [p for p in paths if p.exists() or p.is_symlink()]
-    if existing and not force:
-        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-        raise DataError(f"{existing[0]}: already exists{more}; use --force to overwrite")
+    rels = output_names(fmt, names)
     try:
-        with Staging(on_written) as staging:
-            if fmt in DERIVED:
-                _write_derived(fmt, inputs, package, source is None, output, staging)
-            else:
-                _write(fmt, inputs, package.descriptor, output, staging)
+        with Staging(output, on_written) as staging:
+            present = staging.existing()  # read under the lock: no other export changes it now
+            existing = [rel for rel in rels if rel in present]
+            if existing and not force:
+                more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+                raise DataError(f"{output / existing[0]}: already exists{more}; use --force to overwrite")
+            kept = _kept_tables(fmt, output, names, present)
+            WRITERS[fmt](
+                Job(fmt, inputs, package.descriptor, output, staging, kept, None if source is None else package)
+            )
     except OSError as exc:
         where = exc.filename or output
         raise DataError(f"{where}: cannot write: {exc.strerror or exc}") from None
-    return paths
+    return [output / rel for rel in rels]

@@ -1,149 +1,207 @@
-"""A minimal, dependency-free XLSX (SpreadsheetML) writer.
+"""The tables as one Excel workbook, written with XlsxWriter in constant-memory mode.
 
-Text is written as inline strings (``t="inlineStr"``), which a spreadsheet never evaluates, so a
-quotation starting with ``=``, ``+``, ``-`` or ``@`` stays text. Integers are numbers, booleans are
-booleans, dates are ISO 8601 text (exactly as in the CSV). The zip entries carry a fixed timestamp,
-so the same rows give the same bytes.
+The first sheet, "about", says what the workbook is: title, version, description, licence, how to
+cite, the sources, and each table's description and row count. Then one sheet per table, and a
+"fields" sheet describing every column. Each table sheet has a bold, frozen header row, a filter on
+every column and column widths fitted to the longest cell (up to ``MAX_WIDTH``).
+
+Cells keep their types: text is always written as text (``write_string``; a quotation starting with
+``=``, ``+``, ``-`` or ``@`` is never a formula), integers as numbers, booleans as booleans, dates as
+dates shown YYYY-MM-DD (a date before 1900-03-01, which Excel cannot hold as a date, as that text).
+Characters XML cannot carry are written as Excel's ``_xHHHH_`` escapes, which Excel decodes.
+
+Rows are streamed batch by batch: XlsxWriter keeps one row in memory and the rest in temporary files
+in the staging folder. Excel's limits are checked as rows go by: a cell of more than 32,767
+characters, or a table of more than 1,048,575 rows, stops the export with a DataError naming the
+table, the row and the field, and nothing is written. The zip entries and the document properties
+carry fixed times, so the same rows give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
-import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-MAX_SHEET_NAME = 31
-# Characters XML 1.0 cannot carry, and text that already looks like an OOXML escape (_xHHHH_).
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+from ..errors import DataError
+from ..io._package import TableFile
+from ..schema import TABLES
 
-Cell = str | int | float | bool | dt.date | None
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One worksheet: a name, a header row and the data rows."""
-
-    name: str
-    header: Sequence[str]
-    rows: Iterable[Sequence[Cell]]
+MAX_CELL_CHARS = 32_767  # Excel's limit on the text of a cell
+MAX_ROWS = 1_048_576  # rows of a sheet, the header included
+MAX_EXACT_INTEGER = 2**53  # Excel keeps numbers as doubles
+FIRST_DATE = dt.date(1900, 3, 1)  # Excel's serial dates are wrong before this (its 1900 leap-year bug)
+MIN_WIDTH, MAX_WIDTH = 6, 60  # column widths, in characters
+ABOUT_SHEET, FIELDS_SHEET = "about", "fields"
 
 
-def _text(value: str) -> str:
-    escaped = _UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
-    return escape(escaped).replace("\r", "&#13;")
+class _Sheet:
+    """One sheet being written row by row, tracking its column widths."""
 
+    def __init__(self, book: Any, name: str, header: Sequence[str], formats: Mapping[str, Any]) -> None:
+        self.sheet = book.add_worksheet(name)
+        self.name = name
+        self.formats = formats
+        self.widths = [len(h) + 2 for h in header]  # room for the filter button
+        self.row = 0
+        self.write_row(header, formats["header"])
 
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _cell(ref: str, value: Cell, style: int) -> str:
-    s = f' s="{style}"' if style else ""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>'
-
-
-def _row(number: int, values: Sequence[Cell], style: int = 0) -> str:
-    cells = "".join(_cell(f"{column_letter(i)}{number}", v, style) for i, v in enumerate(values))
-    return f'<row r="{number}">{cells}</row>'
-
-
-def _worksheet(sheet: Sheet) -> str:
-    rows = [_row(1, sheet.header, style=1)]
-    rows += [_row(n, values) for n, values in enumerate(sheet.rows, start=2)]
-    pane = '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-    return (
-        f'{XML}<worksheet xmlns="{MAIN}" xmlns:r="{REL}">'
-        f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
-        f"<sheetData>{''.join(rows)}</sheetData></worksheet>"
-    )
-
-
-XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-STYLES = (
-    f'{XML}<styleSheet xmlns="{MAIN}">'
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
-
-
-def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """The bytes of a workbook with one worksheet per ``Sheet``, in order."""
-    names = [s.name for s in sheets]
-    if len(set(names)) != len(names) or any(
-        not 0 < len(n) <= MAX_SHEET_NAME or re.search(r"[\[\]:*?/\\]", n) for n in names
-    ):
-        raise ValueError(f"invalid or repeated sheet names: {names}")
-    n = len(sheets)
-    overrides = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        for i in range(1, n + 1)
-    )
-    parts = {
-        "[Content_Types].xml": (
-            f'{XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/styles.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            f"{overrides}</Types>"
-        ),
-        "_rels/.rels": (
-            f'{XML}<Relationships xmlns="{PKG_REL}"><Relationship Id="rId1" '
-            f'Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
-            f'{XML}<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
-            + "".join(f'<sheet name="{escape(s.name)}" sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(sheets, 1))
-            + "</sheets></workbook>"
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            f'{XML}<Relationships xmlns="{PKG_REL}">'
-            + "".join(
-                f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                for i in range(1, n + 1)
+    def write_row(self, values: Sequence[object], style: Any = None, columns: Sequence[str] = ()) -> None:
+        if self.row >= MAX_ROWS:
+            raise DataError(
+                f"xlsx export: table {self.name} has more than {MAX_ROWS - 1:,} rows, more than an Excel sheet "
+                "holds; export it as csv, parquet or sqlite, or leave it out with --table"
             )
-            + f'<Relationship Id="rId{n + 1}" Type="{REL}/styles" Target="styles.xml"/></Relationships>'
-        ),
-        "xl/styles.xml": STYLES,
-        **{f"xl/worksheets/sheet{i}.xml": _worksheet(s) for i, s in enumerate(sheets, 1)},
-    }
-    sink = io.BytesIO()
-    with zipfile.ZipFile(sink, "w") as archive:
-        for name, text in parts.items():
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"))
-    return sink.getvalue()
+        for col, value in enumerate(values):
+            if value is not None:
+                self._cell(col, value, style, columns)
+        self.row += 1
+
+    def _where(self, col: int, columns: Sequence[str]) -> str:
+        field = f", field {columns[col]}" if columns else ""
+        return f"xlsx export: table {self.name}, row {self.row + 1}{field}"
+
+    def _cell(self, col: int, value: object, style: Any, columns: Sequence[str]) -> None:
+        sheet, row = self.sheet, self.row
+        if isinstance(value, bool):
+            width, code = 5, sheet.write_boolean(row, col, value, style)
+        elif isinstance(value, int):
+            if abs(value) >= MAX_EXACT_INTEGER:
+                raise DataError(f"{self._where(col, columns)}: {value} has more digits than Excel keeps (15)")
+            width, code = len(str(value)), sheet.write_number(row, col, value, style or self.formats["integer"])
+        elif isinstance(value, dt.date) and value >= FIRST_DATE:
+            width, code = 10, sheet.write_datetime(row, col, value, style or self.formats["date"])
+        else:
+            text = value.isoformat() if isinstance(value, dt.date) else str(value)
+            if len(text) > MAX_CELL_CHARS:
+                raise DataError(
+                    f"{self._where(col, columns)}: {len(text):,} characters, more than an Excel cell holds "
+                    f"({MAX_CELL_CHARS:,}); export it as csv, parquet or sqlite"
+                )
+            width = len(text) if "\n" not in text else max(map(len, text.split("\n")))
+            code = sheet.write_string(row, col, text, style)
+        if code < 0:  # XlsxWriter's refusals are return codes
+            raise DataError(f"{self._where(col, columns)}: XlsxWriter refused the value (code {code})")
+        self.widths[col] = max(self.widths[col], width + 1)
+
+    def finish(self, filter_and_freeze: bool = True) -> None:
+        for col, width in enumerate(self.widths):
+            self.sheet.set_column(col, col, min(max(width, MIN_WIDTH), MAX_WIDTH))
+        if filter_and_freeze:
+            self.sheet.freeze_panes(1, 0)
+            self.sheet.autofilter(0, 0, max(self.row - 1, 0), len(self.widths) - 1)
+
+
+def _about_rows(meta: Mapping[str, Any], citation: str, counts: Mapping[str, int]) -> list[list[object]]:
+    from .._version import __version__
+
+    licences = [lic for lic in meta.get("licenses") or [] if isinstance(lic, dict)]
+    rows: list[list[object]] = [
+        ["title", meta.get("title")],
+        ["version", meta.get("version") or __version__],
+        ["description", meta.get("description")],
+    ]
+    for lic in licences:
+        rows.append(["licence", " — ".join(str(lic[k]) for k in ("name", "title", "path") if lic.get(k))])
+    rows.append(["how to cite", citation])
+    if meta.get("homepage"):
+        rows.append(["homepage", meta["homepage"]])
+    for source in (s for s in meta.get("sources") or [] if isinstance(s, dict)):
+        rows.append(["source", " — ".join(str(source[k]) for k in ("title", "path") if source.get(k))])
+    rows.append([])
+    rows.append(["sheet", "what it holds", "rows"])
+    for name, count in counts.items():
+        table = TABLES[name]
+        rows.append([name, f"One row per {table.row_is}. {table.description}", count])
+    rows.append([FIELDS_SHEET, "Every column of every table: type, constraints, key and description."])
+    rows.append([])
+    rows.append(
+        [
+            "notes",
+            "Dates are dates shown YYYY-MM-DD; an empty cell is a missing value. Every sheet has a filter "
+            "on its header row. The CSV, Parquet and SQLite exports hold the same rows.",
+        ]
+    )
+    return rows
+
+
+def write_workbook(
+    path: Path,
+    inputs: Mapping[str, TableFile],
+    meta: Mapping[str, Any],
+    citation: str,
+    fields: Sequence[Sequence[object]],
+) -> None:
+    """Write the workbook of the tables in ``inputs`` to ``path`` (a new file in a staging folder)."""
+    import xlsxwriter
+    import xlsxwriter.exceptions
+
+    from ._export import FIELD_COLUMNS
+
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "tmpdir": str(path.parent),
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": False,
+        },
+    )
+    book.use_zip64()  # a workbook of more than 4 GiB is still a workbook
+    created = str(meta.get("created") or "")
+    try:
+        when = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
+    except ValueError:
+        when = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    book.set_properties(
+        {
+            "title": str(meta.get("title", "")),
+            "author": "natoseoul",
+            "comments": citation,
+            "created": when.replace(tzinfo=None),
+        }
+    )
+    try:
+        formats = {
+            "header": book.add_format({"bold": True}),
+            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+            "integer": book.add_format({"num_format": "0"}),
+            "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+            "label": book.add_format({"bold": True, "valign": "top"}),
+        }
+        about = book.add_worksheet(ABOUT_SHEET)
+        sheets = {name: _Sheet(book, name, TABLES[name].field_names, formats) for name in inputs}
+        field_sheet = _Sheet(book, FIELDS_SHEET, FIELD_COLUMNS, formats)
+        counts = {}
+        for name, source in inputs.items():
+            sheet, columns = sheets[name], TABLES[name].field_names
+            for batch in source.batches():
+                for row in zip(*(batch.column(c).to_pylist() for c in columns), strict=True):
+                    sheet.write_row(row, columns=columns)
+            sheet.finish()
+            counts[name] = sheet.row - 1
+        for field_row in fields:
+            field_sheet.write_row(field_row, columns=FIELD_COLUMNS)
+        field_sheet.finish()
+        for number, values in enumerate(_about_rows(meta, citation, counts)):
+            for col, value in enumerate(values):
+                if isinstance(value, int):
+                    about.write_number(number, col, value)
+                elif value is not None:
+                    about.write_string(number, col, str(value), formats["label" if col == 0 else "wrap"])
+        about.set_column(0, 0, 20)
+        about.set_column(1, 1, 110)
+        about.set_column(2, 2, 8)
+    except BaseException:
+        book.fileclosed = True  # no workbook from a failed export; its temporary files go with the staging folder
+        for sheet in book.worksheets():
+            sheet._opt_close()
+        raise
+    try:
+        book.close()
+    except xlsxwriter.exceptions.FileCreateError as exc:  # wraps the OSError (a full disk, say)
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+        raise cause from None

@@ -125,26 +125,38 @@ def dumps(obj: Any) -> bytes:
     return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+MEDIATYPES = {"json": "application/json", "jsonl": "application/jsonl"}
+
+
 def export_descriptor(meta: dict[str, Any], fmt: str, stats: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The descriptor of an export: the tables in ``stats`` (keyed by table name) in one format
-    (csv or parquet), each file ``<table>.<fmt>`` beside the descriptor, resources named after their
-    table, and foreign keys kept only where the referenced table was exported too.
+    (csv, parquet, json or jsonl), each file ``<table>.<fmt>`` beside the descriptor, resources
+    named after their table, and foreign keys kept only where the referenced table was exported too.
+    It carries the package's metadata (title, version, licences, sources, contributors) and, as
+    ``citation``, how to cite it.
 
     Parquet resources carry no ``bytes``/``hash``: frictionless cannot measure a Parquet source and
-    would report every such file as invalid."""
+    would report every such file as invalid. JSON resources (an array of objects, or one object a
+    line) have no CSV dialect."""
+    from .._release import cite
+
     full = release_descriptor(meta, defaultdict(dict))
     suffix = "-parquet" if fmt == "parquet" else ""
+    source_fmt = "parquet" if fmt == "parquet" else "csv"
     resources = []
     for resource in full["resources"]:
         table = resource["name"].removesuffix(suffix)
-        if resource["format"] != fmt or table not in stats:
+        if resource["format"] != source_fmt or table not in stats:
             continue
         resource = {**resource, "name": table, "path": f"{table}.{fmt}"}
-        if fmt == "csv":
-            resource.update(stats[table])
-        else:
+        if fmt in MEDIATYPES:
+            resource.pop("dialect", None)
+            resource.update(format=fmt, mediatype=MEDIATYPES[fmt])
+        if fmt == "parquet":
             resource.pop("bytes", None)
             resource.pop("hash", None)
+        else:
+            resource.update(stats[table])
         schema = dict(resource["schema"])
         keys = []
         for fk in schema.pop("foreignKeys", []):
@@ -155,4 +167,4 @@ def export_descriptor(meta: dict[str, Any], fmt: str, stats: dict[str, dict[str,
             schema["foreignKeys"] = keys
         resource["schema"] = schema
         resources.append(resource)
-    return {**full, "resources": resources}
+    return {**full, "citation": cite(meta), "resources": resources}

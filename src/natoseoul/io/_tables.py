@@ -1,8 +1,8 @@
 """Reading and writing table files: CSV and Parquet read as text batches, written from the explicit
 Arrow schema, whole or streamed batch by batch.
 
-Writers produce bytes deterministically (same rows, same bytes) and files appear atomically
-(written to a temporary file beside the target, then ``os.replace``).
+Writers produce bytes deterministically (same rows, same bytes). An export folder is committed as a
+whole (``Staging``); the build's files appear atomically one by one (``FileStaging``).
 """
 
 from __future__ import annotations
@@ -115,18 +115,20 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def write_all_atomic(files: Mapping[Path, bytes], on_written: Callable[[Path], None] | None = None) -> None:
     """Write several files so that a failure leaves none of them touched."""
-    with Staging(on_written) as staging:
+    with FileStaging(on_written) as staging:
         for path, data in files.items():
             staging.write(path, data)
 
 
-class Staging:
-    """Files written under temporary names beside their targets, then renamed into place together.
+class FileStaging:
+    """Files written under temporary names beside their targets, then renamed into place together
+    (the maintainers' build writes into a checkout this way).
 
-    Used as ``with Staging() as staging:``; ``staging.new(target)`` gives a temporary path to write
-    (or stream) into. Only when the block ends without error is every file fsynced and renamed to
-    its target; on an error every staged file is removed, and every directory made for them, and no
-    target has been touched.
+    Used as ``with FileStaging() as staging:``; ``staging.new(target)`` gives a temporary path to
+    write (or stream) into. Only when the block ends without error is every file fsynced and renamed
+    to its target; on an error every staged file is removed, and every directory made for them, and
+    no target has been touched. (A kill between two renames can leave some targets new and some
+    old: an export, which users' tools read, uses ``Staging``.)
     """
 
     def __init__(self, on_written: Callable[[Path], None] | None = None) -> None:
@@ -135,9 +137,7 @@ class Staging:
         self.made: list[Path] = []  # directories created here, outermost first
 
     def new(self, target: Path) -> Path:
-        missing = [d for d in (target.parent, *target.parent.parents) if not d.exists()]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.made += reversed(missing)
+        self.made += _make_parents(target.parent)
         import tempfile  # only writers need it (4 ms of every validate otherwise)
 
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -149,7 +149,7 @@ class Staging:
     def write(self, target: Path, data: bytes) -> None:
         self.new(target).write_bytes(data)
 
-    def __enter__(self) -> Staging:
+    def __enter__(self) -> FileStaging:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -168,9 +168,330 @@ class Staging:
         finally:
             for tmp, _ in self.staged:
                 tmp.unlink(missing_ok=True)
-            for directory in [] if done else reversed(self.made):  # only empty ones go
-                with contextlib.suppress(OSError):
-                    directory.rmdir()
+            if not done:
+                _remove_empty(self.made)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived while an export was being written (raised by ``Staging``'s handler, so that
+    the staged files are removed and the output folder is left as it was)."""
+
+
+class Staging:
+    """An export folder committed as a whole: every file is written into a hidden staging folder
+    beside ``folder``, and the staging folder then takes the place of ``folder`` in one rename.
+
+    Used as ``with Staging(folder) as staging:``; ``staging.new(folder / rel)`` gives the path to
+    write (or stream) ``rel`` into, ``staging.write(folder / rel, data)`` writes bytes. When the
+    block ends without error:
+
+    1. every entry of ``folder`` that the export does not replace is carried into the staging folder
+       as a hard link (files) or a copy of the link (symlinks) or, for a subfolder, a tree of hard
+       links, so nothing already there is lost;
+    2. every file is fsynced, and the staging folder;
+    3. the staging folder is exchanged with ``folder`` in one atomic rename (Linux ``renameat2``
+       with ``RENAME_EXCHANGE``; a new folder is renamed into place with ``RENAME_NOREPLACE``), and
+       the old folder, now under the staging name, is removed.
+
+    So at every instant ``folder`` is either as it was or complete. Elsewhere (no ``renameat2``),
+    the old folder is renamed aside and the new one into place: a kill between those two renames
+    leaves the old folder, whole, under a hidden name beside it.
+
+    On any error, KeyboardInterrupt or SIGTERM (a handler turns it into ``Terminated`` while the
+    block runs in the main thread), the staging folder is removed and ``folder`` is untouched.
+
+    Two exports cannot write one folder at once: ``Staging`` holds an exclusive lock (``flock``) on
+    ``.<folder>.natoseoul-lock`` beside it while it works, and a second one refuses with a DataError
+    at once instead of waiting to overwrite the first. The lock file is removed when done; the lock
+    itself dies with its process, so a killed export never blocks the next one, which also removes
+    the staging folders a killed export left.
+    """
+
+    PREFIX = ".natoseoul-"
+
+    def __init__(self, folder: Path, on_written: Callable[[Path], None] | None = None) -> None:
+        self.folder = folder  # as the user named it: targets are given under it
+        self.real = folder.resolve() if folder.is_symlink() else folder.absolute()
+        self.on_written = on_written
+        self.staged: list[Path] = []  # relative paths, in the order they were staged
+        self.made: list[Path] = []
+        self.stage: Path | None = None
+        self.existed: bool | None = None
+        self.lock: _Lock | None = None
+        self.committing = False
+        self.pending_signal = False
+        self.previous_handler: object = None
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def rel(self, target: Path) -> Path:
+        """``target`` relative to the folder (a DataError if it is not inside it)."""
+        try:
+            rel = target.relative_to(self.folder)
+        except ValueError:
+            raise DataError(f"{target}: not inside the export folder {self.folder}") from None
+        if not rel.parts or ".." in rel.parts:
+            raise DataError(f"{target}: not a file inside the export folder {self.folder}")
+        return rel
+
+    def new(self, target: Path) -> Path:
+        """The path to write ``target`` (a path under the folder) to."""
+        assert self.stage is not None, "Staging is used as a context manager"
+        rel = self.rel(target)
+        path = self.stage / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rel not in self.staged:
+            self.staged.append(rel)
+        return path
+
+    def write(self, target: Path, data: bytes) -> None:
+        self.new(target).write_bytes(data)
+
+    def existing(self) -> list[str]:
+        """Names of the entries of the folder as it is now (empty when it does not exist)."""
+        try:
+            return sorted(os.listdir(self.real))
+        except FileNotFoundError:
+            return []
+
+    # --- the commit ------------------------------------------------------------------------------
+
+    def __enter__(self) -> Staging:
+        import tempfile
+
+        if self.real.exists() and not self.real.is_dir():
+            raise DataError(f"{self.folder}: exists and is not a directory")
+        parent = self.real.parent
+        self.made = _make_parents(parent)
+        try:
+            self.lock = _Lock(parent / f".{self.real.name}{self.PREFIX}lock", self.folder)
+            self._sweep()
+            self.existed = self.real.exists()  # under the lock, as the export sees it
+            self.stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{self.real.name}{self.PREFIX}stage-"))
+            os.chmod(self.stage, _folder_mode(self.real))
+            self._catch_sigterm()
+        except BaseException:
+            self._cleanup(committed=False)
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        committed = False
+        try:
+            if kind is None:
+                self._commit()
+                committed = True
+        finally:
+            self._cleanup(committed)
+        if committed and self.on_written is not None:
+            for rel in self.staged:
+                self.on_written(self.folder / rel)
+        if committed and self.pending_signal:
+            raise Terminated()
+
+    def _commit(self) -> None:
+        assert self.stage is not None
+        stage = self.stage
+        if self.real.exists() != self.existed:
+            what = "appeared" if self.existed is False else "disappeared"
+            raise DataError(f"{self.folder}: {what} while the export was written; nothing was changed")
+        top = {rel.parts[0] for rel in self.staged}
+        for name in self.existing():
+            if name not in top:
+                _link_into(self.real / name, stage / name)
+        for rel in self.staged:
+            if (stage / rel).is_file():
+                _fsync(stage / rel)
+        _fsync_dir(stage)
+        self.committing = True  # SIGTERM waits for the swap (see _catch_sigterm)
+        try:
+            if self.real.exists():
+                _exchange(stage, self.real)  # stage now holds the old folder
+            else:
+                _rename_noreplace(stage, self.real, self.folder)
+                self.stage = None
+            _fsync_dir(self.real.parent)
+        finally:
+            self.committing = False
+
+    def _cleanup(self, committed: bool) -> None:
+        import shutil
+
+        try:
+            self._restore_sigterm()
+            if self.stage is not None:
+                shutil.rmtree(self.stage, ignore_errors=True)
+                self.stage = None
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+            if not committed:
+                _remove_empty(self.made)  # after the lock file is gone
+
+    def _sweep(self) -> None:
+        """Remove what a killed export into this folder left beside it (we hold the lock, so no
+        live export owns them)."""
+        import shutil
+
+        for entry in self.real.parent.glob(f".{self.real.name}{self.PREFIX}stage-*"):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def _catch_sigterm(self) -> None:
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def handler(signum: int, frame: object) -> None:
+            if self.committing:
+                self.pending_signal = True  # finish the swap, then stop
+                return
+            raise Terminated()
+
+        self.previous_handler = signal.signal(signal.SIGTERM, handler)
+
+    def _restore_sigterm(self) -> None:
+        import signal
+
+        if self.previous_handler is not None:
+            signal.signal(signal.SIGTERM, self.previous_handler)  # type: ignore[arg-type]
+            self.previous_handler = None
+
+
+class _Lock:
+    """An exclusive, non-blocking ``flock`` on a lock file, or a DataError naming ``folder``."""
+
+    def __init__(self, path: Path, folder: Path) -> None:
+        self.path = path
+        while True:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+            try:
+                _flock(fd)
+            except BlockingIOError:
+                os.close(fd)
+                raise DataError(
+                    f"{folder}: another export is writing to this folder; try again when it has finished"
+                ) from None
+            except BaseException:
+                os.close(fd)
+                raise
+            try:  # the file we locked may have been removed by the export that held it before us
+                same = os.path.samestat(os.fstat(fd), os.stat(path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                self.fd = fd
+                return
+            os.close(fd)
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink()  # while still locked: a waiter then sees a new file, not this one
+        os.close(self.fd)
+
+
+def _flock(fd: int) -> None:
+    """An exclusive lock on ``fd``, or BlockingIOError at once (``flock``; ``msvcrt.locking`` of the
+    file's first byte on Windows). Either lock dies with its process."""
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt
+
+        try:
+            getattr(msvcrt, "locking")(fd, getattr(msvcrt, "LK_NBLCK"), 1)  # noqa: B009 (Windows-only names)
+        except OSError:
+            raise BlockingIOError() from None
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _make_parents(directory: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents; returns those made, outermost first."""
+    missing = [d for d in (directory, *directory.parents) if not d.exists()]
+    directory.mkdir(parents=True, exist_ok=True)
+    return list(reversed(missing))
+
+
+def _remove_empty(made: list[Path]) -> None:
+    for directory in reversed(made):  # innermost first; only empty ones go
+        with contextlib.suppress(OSError):
+            directory.rmdir()
+
+
+def _folder_mode(folder: Path) -> int:
+    try:
+        return folder.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o777 & ~_umask()
+
+
+def _link_into(source: Path, target: Path) -> None:
+    """Carry an entry of the old folder into the new one without copying its bytes."""
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        import shutil
+
+        shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+        shutil.copystat(source, target)
+    else:
+        os.link(source, target)
+
+
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+
+
+def _renameat2(source: Path, target: Path, flags: int) -> bool:
+    """``renameat2(2)`` with ``flags``; False where the system or the file system lacks it."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import errno
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if call(at_fdcwd, os.fsencode(source), at_fdcwd, os.fsencode(target), ctypes.c_uint(flags)) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL):
+        return False
+    raise OSError(code, os.strerror(code), str(target))
+
+
+def _exchange(stage: Path, folder: Path) -> None:
+    """Swap two folders in one step where the system can; else rename the old one aside first."""
+    if _renameat2(stage, folder, _RENAME_EXCHANGE):
+        return
+    aside = stage.with_name(stage.name + "-old")
+    os.rename(folder, aside)
+    try:
+        os.rename(stage, folder)
+    except BaseException:
+        os.rename(aside, folder)
+        raise
+    os.rename(aside, stage)  # removed with the staging folder
+
+
+def _rename_noreplace(stage: Path, folder: Path, shown: Path) -> None:
+    """Rename the new folder into place, failing if something appeared there meanwhile."""
+    try:
+        if _renameat2(stage, folder, _RENAME_NOREPLACE):
+            return
+    except FileExistsError:
+        raise DataError(f"{shown}: appeared while the export was written; nothing was changed") from None
+    if folder.exists():
+        raise DataError(f"{shown}: appeared while the export was written; nothing was changed")
+    os.rename(stage, folder)
 
 
 def _fsync(path: Path) -> None:
@@ -179,6 +500,11 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):  # not every system can open a directory
+        _fsync(path)
 
 
 def _umask() -> int:

@@ -34,19 +34,20 @@ def write_site(
     on_written: Callable[[Path], None] | None = None,
 ) -> list[Path]:
     """Write the site into ``output`` (created if missing); returns the paths written. Existing
-    files are kept unless ``force``; every file is written completely or none at all."""
+    files are kept unless ``force``; the folder is committed as a whole or left as it was."""
     from ..io._tables import Staging
 
     files = site_files(source)
     if output.exists() and not output.is_dir():
         raise DataError(f"{output}: exists and is not a directory")
     paths = [output / rel for rel in files]
-    existing = [p for p in paths if p.exists() or p.is_symlink()]
-    if existing and not force:
-        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-        raise DataError(f"{existing[0]}: already exists{more}; use --force to overwrite")
     try:
-        with Staging(on_written) as staging:
+        with Staging(output, on_written) as staging:  # the folder is committed as a whole, as an export is
+            present = staging.existing()
+            existing = [rel for rel in files if rel in present]
+            if existing and not force:
+                more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+                raise DataError(f"{output / existing[0]}: already exists{more}; use --force to overwrite")
             for rel, blob in files.items():
                 staging.write(output / rel, blob)
     except OSError as exc:

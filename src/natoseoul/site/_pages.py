@@ -237,9 +237,9 @@ highlighted on the document's page.</p>
 
 
 def citation_text(meta: Mapping[str, Any]) -> str:
-    from .._release import citation_of
+    from .._release import cite
 
-    return citation_of(dict(meta))
+    return cite(dict(meta))
 
 
 def timeline_page(data: Data) -> str:
