@@ -383,6 +383,40 @@ def test_request_is_addressed_to_a_recipient(t: Tables) -> None:
     assert bad == []
 
 
+def actor_roles(manual: str) -> set[str]:
+    """The roles R18's table maps to PLOVER's actor ('`visitor` / `host` | actor / recipient')."""
+    roles = set()
+    for line in rule(manual, "R18").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("| `") or len(cells) < 2:
+            continue
+        for names, side in zip(cells[0].split("/"), cells[1].split("/"), strict=False):
+            if side.strip() == "actor":
+                roles |= set(re.findall(r"`([a-z-]+)`", names))
+    return roles
+
+
+def test_r18_actor_roles_parse(manual: str) -> None:
+    roles = actor_roles(manual)
+    assert {"visitor", "party", "speaker", "contributor", "interviewee"} <= roles
+    assert not roles & {"host", "recipient", "target", "subject", "audience"}
+
+
+def test_coded_rows_have_an_actor(t: Tables, manual: str) -> None:
+    """R12a: a row with a PLOVER type has a participant in an actor role (R18)."""
+    actors = actor_roles(manual)
+    bad = [e["event_id"] for e in t.events.values() if e["plover_type"] and not t.who(e["event_id"], *actors)]
+    assert bad == []
+
+
+def test_contributor_only_on_aid(t: Tables) -> None:
+    """R12a: a contribution is AID; a `contributor` appears on no other PLOVER type."""
+    bad = [
+        e["event_id"] for e in t.events.values() if t.who(e["event_id"], "contributor") and e["plover_type"] != "AID"
+    ]
+    assert bad == []
+
+
 def office_holders(t: Tables, manual: str) -> dict[str, str]:
     """R19's examples: person participant -> institution, from '"title Name", … → `institution`'."""
     forms: dict[str, set[str]] = defaultdict(set)
