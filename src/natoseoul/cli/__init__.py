@@ -48,15 +48,24 @@ def main() -> None:
 
 
 @contextmanager
-def _user_errors() -> Iterator[None]:
-    """Bad input or data ends the command with one line naming the place, never a traceback."""
+def _user_errors(exit_code: int = 1) -> Iterator[None]:
+    """Bad input or data ends the command with one line naming the place, never a traceback, and
+    the exit status ``exit_code``."""
     try:
         yield
     except DataError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise _UserError(str(exc), exit_code) from None
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+        raise _UserError(f"{where}{exc.strerror or exc}", exit_code) from None
+
+
+class _UserError(click.ClickException):
+    """A ClickException with the exit status the command documents for bad input."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
 
 @main.command()
@@ -159,18 +168,24 @@ def validate(target: Path | None, also_frictionless: bool) -> None:
 @main.command()
 @click.argument("target", required=False, type=click.Path(exists=True, path_type=Path))
 def verify(target: Path | None) -> None:
-    """Check every file a release descriptor lists against its recorded bytes and sha256 hash.
+    """Check that a release holds exactly the files its SHA256SUMS lists, byte for byte.
 
-    TARGET is a directory holding datapackage.json, the descriptor itself, or a release archive
-    (natoseoul-VERSION.zip, checked without unpacking it); by default the installed release.
-    Resource paths and archive member names that are absolute or contain '..', and symlinks
-    leading outside the package, are refused. Exit status: 0 all match, 1 mismatch or refused.
+    TARGET is a release folder (or a file in it, such as its datapackage.json), a release archive
+    (natoseoul-VERSION.zip, read in place, never unpacked), or an export folder; by default the
+    installed release. Every file is hashed and compared with SHA256SUMS: a changed byte in any
+    file (tables, descriptors, README, licence, seeds), a missing or extra file, a symlink or other
+    non-regular file, and in a zip a member outside its one top folder, are each reported as
+    FILE: PROBLEM. Each descriptor's resources must be files SHA256SUMS lists, with the bytes and
+    hash the descriptor records. Paths that are absolute or contain '..' are refused.
+    Exit status: 0 all match, 1 a mismatch, or a package that cannot be checked (no SHA256SUMS,
+    a damaged zip, an unsafe path), 2 usage error.
 
     \b
     Examples:
       natoseoul verify
       natoseoul verify ~/Downloads/natoseoul-VERSION.zip
       natoseoul verify ~/Downloads/natoseoul-VERSION/
+      natoseoul export -f parquet -o out && natoseoul verify out
     """
     from ..check._verify import verify_package
 
@@ -181,9 +196,9 @@ def verify(target: Path | None) -> None:
         for problem in check.problems:
             click.echo(f"{check.file}: {problem}")
     if bad:
-        click.echo(f"mismatch: {len(bad)} of {len(checks)} file(s) differ from the descriptor", err=True)
+        click.echo(f"mismatch: {len(bad)} of {len(checks)} file(s) differ from SHA256SUMS or the descriptors", err=True)
         sys.exit(1)
-    click.echo(f"ok: {len(checks)} file(s) match the descriptor")
+    click.echo(f"ok: {len(checks)} file(s) match SHA256SUMS and the descriptors")
 
 
 @main.command()

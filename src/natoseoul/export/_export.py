@@ -2,7 +2,8 @@
 
 Every file is written under a temporary name beside its target and renamed into place only when all
 are complete (``io._tables.Staging``): a failure leaves no file half-written and no existing file
-touched. Existing files are replaced only with ``force``.
+touched. Existing files are replaced only with ``force``. Then ``SHA256SUMS`` is written beside them
+(``io._manifest.write_manifest``), so ``natoseoul verify`` checks the export like a release.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 from .._loading import select_tables
 from ..errors import DataError, check_name
 from ..io import _descriptor as descriptor
-from ..io._package import DESCRIPTOR, TableFile, open_package, table_files
+from ..io._manifest import read_manifest, write_manifest
+from ..io._package import DESCRIPTOR, TableFile, open_for_reading, table_files
 from ..io._tables import Staging, write_csv, write_json, write_parquet
 from ..schema import TABLES
 from . import FORMATS
@@ -128,7 +130,7 @@ def export(
     writes every file completely or none at all."""
     fmt = check_format(fmt)
     names = select_tables(tables)
-    package = open_package(source)
+    package = open_for_reading(source)
     inputs = table_files(package, names)
     if output.exists() and not output.is_dir():
         raise DataError(f"{output}: exists and is not a directory")
@@ -137,10 +139,28 @@ def export(
     if existing and not force:
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
         raise DataError(f"{existing[0]}: already exists{more}; use --force to overwrite")
+    kept = _kept_manifest(output, force)
     try:
         with Staging(on_written) as staging:
             _write(fmt, inputs, package.descriptor, output, staging)
+        paths.append(write_manifest(output, [p.relative_to(output).as_posix() for p in paths], kept))
     except OSError as exc:
         where = exc.filename or output
         raise DataError(f"{where}: cannot write: {exc.strerror or exc}") from None
+    if on_written is not None:
+        on_written(paths[-1])
     return paths
+
+
+def _kept_manifest(output: Path, force: bool) -> dict[str, str]:
+    """The entries of a ``SHA256SUMS`` already in ``output`` (from an earlier export into the same
+    folder): the new manifest keeps them for the files this export does not write. An unreadable one
+    stops the export before anything is written, unless ``force`` (then it is replaced)."""
+    if not output.is_dir():
+        return {}
+    try:
+        return read_manifest(output) or {}
+    except DataError as exc:
+        if force:
+            return {}
+        raise DataError(f"{exc}; cannot add to it (use --force to replace it)") from None

@@ -1,6 +1,7 @@
-"""The Frictionless Data Package descriptors: the root one over ``dist/csv`` and the release one.
+"""The Frictionless Data Package descriptors: the root one over ``dist/csv``, the release's two (CSV
+and Parquet) and an export's.
 
-Both are built from the release metadata in ``curation/package.toml``, the version in
+All are built from the release metadata in ``curation/package.toml``, the version in
 ``_version.py`` and the schemas in ``schema.py``; nothing here reads a clock.
 """
 
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from pathlib import Path
 from typing import IO, Any
 
@@ -95,28 +95,34 @@ def root_descriptor(meta: dict[str, Any], stats: dict[str, dict[str, Any]]) -> d
 
 
 def release_descriptor(meta: dict[str, Any], stats: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The self-contained descriptor of dist/: every CSV and Parquet file with its schema inline,
-    its size and its sha256. Parquet resources are named ``<table>-parquet``."""
-    resources = []
-    for t in TABLES.values():
-        resources.append(_csv_resource(t, f"csv/{t.name}.csv", t.table_schema(), stats[f"csv/{t.name}.csv"]))
-    for t in TABLES.values():
-        schema = t.table_schema()
-        for fk in schema.get("foreignKeys", []):
-            if fk["reference"]["resource"]:
-                fk["reference"]["resource"] += "-parquet"
-        resources.append({
-            "name": f"{t.name}-parquet",
-            "type": "table",
-            "title": f"{t.title} (Parquet)",
-            "description": f"The {t.name} table as Parquet: the same rows and columns as csv/{t.name}.csv.",
-            "path": f"parquet/{t.name}.parquet",
-            "scheme": "file",
-            "format": "parquet",
-            "mediatype": "application/vnd.apache.parquet",
-            **stats[f"parquet/{t.name}.parquet"],
-            "schema": schema,
-        })  # fmt: skip
+    """The release's ``datapackage.json``: every CSV file with its schema inline, its size and its
+    sha256 (frictionless checks all of it with nothing but ``pip install frictionless``)."""
+    resources = [
+        _csv_resource(t, f"csv/{t.name}.csv", t.table_schema(), stats.get(f"csv/{t.name}.csv", {}))
+        for t in TABLES.values()
+    ]
+    return {**_metadata(meta), "resources": resources}
+
+
+def _parquet_resource(table: Table, path: str) -> dict[str, Any]:
+    return {
+        "name": table.name,
+        "type": "table",
+        "title": table.title,
+        "description": f"One row per {table.row_is}. {table.description}",
+        "path": path,
+        "scheme": "file",
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "schema": table.table_schema(),
+    }
+
+
+def parquet_descriptor(meta: dict[str, Any]) -> dict[str, Any]:
+    """The release's ``datapackage-parquet.json``: the Parquet copies of the same tables, with the same
+    resource names, schemas and keys. It declares no ``bytes`` or ``hash``: frictionless cannot
+    measure a Parquet source and would report every file as invalid; ``SHA256SUMS`` covers them."""
+    resources = [_parquet_resource(t, f"parquet/{t.name}.parquet") for t in TABLES.values()]
     return {**_metadata(meta), "resources": resources}
 
 
@@ -127,30 +133,26 @@ def dumps(obj: Any) -> bytes:
 
 def export_descriptor(meta: dict[str, Any], fmt: str, stats: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The descriptor of an export: the tables in ``stats`` (keyed by table name) in one format
-    (csv or parquet), each file ``<table>.<fmt>`` beside the descriptor, resources named after their
-    table, and foreign keys kept only where the referenced table was exported too.
+    (csv or parquet), each file ``<table>.<fmt>`` beside the descriptor, and foreign keys kept only
+    where the referenced table was exported too.
 
-    Parquet resources carry no ``bytes``/``hash``: frictionless cannot measure a Parquet source and
-    would report every such file as invalid."""
-    full = release_descriptor(meta, defaultdict(dict))
-    suffix = "-parquet" if fmt == "parquet" else ""
+    Parquet resources carry no ``bytes``/``hash`` (see ``parquet_descriptor``); the export's
+    ``SHA256SUMS`` lists every file."""
+    full = release_descriptor(meta, {}) if fmt == "csv" else parquet_descriptor(meta)
     resources = []
     for resource in full["resources"]:
-        table = resource["name"].removesuffix(suffix)
-        if resource["format"] != fmt or table not in stats:
+        table = resource["name"]
+        if table not in stats:
             continue
-        resource = {**resource, "name": table, "path": f"{table}.{fmt}"}
+        resource = {**resource, "path": f"{table}.{fmt}"}
         if fmt == "csv":
             resource.update(stats[table])
-        else:
-            resource.pop("bytes", None)
-            resource.pop("hash", None)
         schema = dict(resource["schema"])
-        keys = []
-        for fk in schema.pop("foreignKeys", []):
-            target = fk["reference"]["resource"].removesuffix(suffix)
-            if not target or target in stats:
-                keys.append({**fk, "reference": {**fk["reference"], "resource": target}})
+        keys = [
+            fk
+            for fk in schema.pop("foreignKeys", [])
+            if not fk["reference"]["resource"] or fk["reference"]["resource"] in stats
+        ]
         if keys:
             schema["foreignKeys"] = keys
         resource["schema"] = schema
