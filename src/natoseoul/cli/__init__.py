@@ -19,6 +19,7 @@ from ..errors import DataError
 from ..export import FORMATS as EXPORT_FORMATS
 
 SHOW_FORMATS = ("table", "csv", "json")
+DIFF_FORMATS = ("text", "json", "markdown")
 
 
 def run() -> None:
@@ -199,6 +200,47 @@ def verify(target: Path | None) -> None:
         click.echo(f"mismatch: {len(bad)} of {len(checks)} file(s) differ from SHA256SUMS or the descriptors", err=True)
         sys.exit(1)
     click.echo(f"ok: {len(checks)} file(s) match SHA256SUMS and the descriptors")
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True, help="Output format."
+)
+@click.option("--counts", is_flag=True, help="Text: the counts per table only, without each row and cell.")
+def diff(old: Path, new: Path | None, fmt: str, counts: bool) -> None:
+    """Show what changed in the data from OLD to NEW, table by table, by primary key.
+
+    OLD and NEW are packages: a folder holding datapackage.json, the descriptor itself, or a release
+    archive (natoseoul-VERSION.zip, read without unpacking it in place); NEW is by default the
+    installed release. Tables are read as text cells, so a CSV and a Parquet copy compare equal.
+    For each table: its rows before and after, the rows added (+) and removed (-) by primary key,
+    and for each changed row (~) every cell that differs, as COLUMN: OLD → NEW (values as JSON;
+    null is a missing value). A column only one side has is listed, and rows are compared on the
+    columns both have.
+
+    text is for reading, json for programs (added and removed rows whole), markdown the counts as
+    a table to paste into a CHANGELOG entry.
+    Exit status: 0 no differences, 1 differences found, 2 bad input or usage error (as diff(1)).
+
+    \b
+    Examples:
+      natoseoul diff natoseoul-1.1.0.zip
+      natoseoul diff natoseoul-1.1.0.zip dist/ --format markdown
+      natoseoul diff old-export/ new-export/ --format json > changes.json
+    """
+    from ..check._diff import as_json, as_markdown, as_text, diff_packages
+
+    with _user_errors(exit_code=2):
+        result = diff_packages(old, new)
+    if fmt == "json":
+        click.echo(as_json(result))
+    elif fmt == "markdown":
+        click.echo(as_markdown(result))
+    else:
+        click.echo(as_text(result, cells=not counts))
+    sys.exit(1 if result.differs else 0)
 
 
 @main.command()
