@@ -106,6 +106,8 @@ def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None,
     `natoseoul validate` checks everything else.
 
     Each file is written completely or not at all; existing files are kept unless --force.
+    Every export also writes SHA256SUMS, the sha256 of each file in the folder (an export into a
+    folder that has one adds its files to it), so `natoseoul verify DIR` and `sha256sum -c` check it.
 
     \b
     Examples:
@@ -138,7 +140,9 @@ def validate(target: Path | None, also_frictionless: bool) -> None:
     """Check a data package with the project's own checks.
 
     TARGET is a directory holding datapackage.json, or the descriptor itself; by default the
-    installed release. Every CSV and Parquet resource is streamed and checked for its header, cell
+    installed release. In a release folder, datapackage-parquet.json is checked after
+    datapackage.json, so both copies of the tables are; give a descriptor to check only its tables.
+    Every CSV and Parquet resource is streamed and checked for its header, cell
     types and constraints, primary and foreign keys, and evidence spans against the seed texts when
     seeds/ is found in or beside the package. Each problem is printed as FILE:ROW:FIELD: MESSAGE,
     counting the header as row 1. Exit status: 0 valid, 1 invalid, 2 usage error.
