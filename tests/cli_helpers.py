@@ -16,7 +16,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from natoseoul._release import data_dir, seeds_dir
+from natoseoul._release import data_dir
 from natoseoul.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]  # the project root (holds pyproject.toml, dist/, seeds/)
@@ -87,15 +87,25 @@ def set_first_resource_path(package: Path, path: str) -> None:
 
 
 def copy_release(tmp: Path, seeds: bool = True) -> Path:
-    """A copy of the release at ``tmp/dist`` (with ``tmp/seeds`` beside it, as in a checkout)."""
+    """A copy of the release at ``tmp/dist``: every file its SHA256SUMS lists, and SHA256SUMS (the
+    seeds in ``dist/seeds`` as in a download; with ``seeds=False``, none, and the seeds missing)."""
     dist = tmp / "dist"
     dist.mkdir(parents=True)
-    shutil.copy(release() / "datapackage.json", dist)
-    shutil.copytree(release() / "csv", dist / "csv")
-    shutil.copytree(release() / "parquet", dist / "parquet")
-    if seeds:
-        shutil.copytree(seeds_dir(), tmp / "seeds")
+    source = release()
+    for line in (source / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        rel = line.split("  ", 1)[1]
+        if not seeds and rel.startswith("seeds/"):
+            continue
+        (dist / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source / rel, dist / rel)
+    shutil.copy(source / "SHA256SUMS", dist)
     return dist
+
+
+def release_files() -> list[str]:
+    """The files of the release, as its SHA256SUMS lists them (SHA256SUMS not among them)."""
+    lines = (release() / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    return [line.split("  ", 1)[1] for line in lines]
 
 
 def set_cell(path: Path, row: int, field: str, value: str) -> None:

@@ -29,13 +29,13 @@ def csv_rows() -> Callable[[str], list[dict[str, str]]]:
     return read
 
 
-BUILD_INPUTS = ("curation", "seeds", "README.md", "LICENSE", "CITATION.cff")
+BUILD_INPUTS = ("curation", "seeds", "README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")
 
 
 @pytest.fixture(scope="session")
 def copy_build_inputs() -> Callable[[Path], Path]:
     """``copy_build_inputs(where)``: copy what ``python tools/build.py`` reads (curation, seeds, README,
-    LICENSE, CITATION.cff) into a new directory ``where`` and return it."""
+    LICENSE, CITATION.cff, CHANGELOG.md) into a new directory ``where`` and return it."""
 
     def copy(where: Path) -> Path:
         where.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ import pytest
 
 import _archive as archive
 from build import build
-from cli_helpers import MODES, ROOT, run, run_build
+from cli_helpers import MODES, ROOT, release_files, run, run_build
 from natoseoul._version import __version__
 from natoseoul.schema import TABLES
 from natoseoul.site import site_files
@@ -26,20 +26,30 @@ ZIP = ROOT / archive.archive_path(__version__)
 TOP = f"natoseoul-{__version__}"
 
 
+DOCS = ["README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md"]
+FILES = 1 + len(release_files())  # SHA256SUMS and every file it lists
+
+
 def expected_members() -> list[str]:
-    names = ["datapackage.json", "README.md", "LICENSE", "CITATION.cff"]
+    names = ["SHA256SUMS", "datapackage.json", "datapackage-parquet.json", *DOCS]
     names += [f"{fmt}/{t}.{fmt}" for fmt in ("csv", "parquet") for t in TABLES]
+    names += [f"seeds/{p.name}" for p in sorted((ROOT / "seeds").iterdir())]
     names += [f"site/{rel}" for rel in site_files()]  # the static site (natoseoul site), last
     return [f"{TOP}/{n}" for n in names]
 
 
-def test_archive_holds_the_release_as_built() -> None:
+def test_archive_holds_the_release_as_dist_holds_it() -> None:
+    """The same files as dist/ (the archive itself aside), byte for byte; the documents and seeds
+    as in the checkout."""
     with zipfile.ZipFile(ZIP) as zf:
         assert zf.namelist() == expected_members()
         for name in expected_members():
             rel = name.removeprefix(f"{TOP}/")
-            on_disk = ROOT / (rel if rel in ("README.md", "LICENSE", "CITATION.cff") else f"dist/{rel}")
-            assert zf.read(name) == on_disk.read_bytes(), name
+            assert zf.read(name) == (ROOT / "dist" / rel).read_bytes(), name
+            if rel in DOCS or rel.startswith("seeds/"):
+                assert zf.read(name) == (ROOT / rel).read_bytes(), name
+    in_dist = {p.relative_to(ROOT / "dist").as_posix() for p in (ROOT / "dist").rglob("*") if p.is_file()}
+    assert in_dist - {ZIP.name} == {n.removeprefix(f"{TOP}/") for n in expected_members()}
 
 
 def test_archive_entries_carry_nothing_from_the_machine() -> None:
@@ -92,7 +102,7 @@ def test_a_missing_licence_stops_the_build(tmp_path: Path, copy_build_inputs: Ca
     project = copy_build_inputs(tmp_path / "p")
     (project / "LICENSE").unlink()
     done = run_build("--root", str(project))
-    assert done.code == 1 and "LICENSE: no such file (the release archive includes it)" in done.err
+    assert done.code == 1 and "LICENSE: no such file (the release includes it)" in done.err
     assert not (project / "dist").exists()
 
 
@@ -100,7 +110,7 @@ def test_a_missing_licence_stops_the_build(tmp_path: Path, copy_build_inputs: Ca
 def test_verify_accepts_the_archive(mode: str) -> None:
     result = run("verify", str(ZIP), mode=mode)
     assert result.code == 0, result.out + result.err
-    assert result.out.strip() == f"ok: {2 * len(TABLES)} file(s) match the descriptor"
+    assert result.out.strip() == f"ok: {FILES} file(s) match SHA256SUMS and the descriptors"
 
 
 def rewrite(
@@ -128,8 +138,9 @@ def test_one_changed_byte_in_a_member_is_reported(tmp_path: Path, mode: str) -> 
     assert result.code == 1
     actual = hashlib.sha256(bytes(data)).hexdigest()
     (line,) = result.out.splitlines()
-    assert line.startswith(f"{tampered}/{member}: hash: expected sha256:") and line.endswith(f"found sha256:{actual}")
-    assert f"mismatch: 1 of {2 * len(TABLES)} file(s)" in result.err
+    assert line.startswith(f"{tampered}/{member}: sha256: expected ")
+    assert line.endswith(f"found {actual} ({len(data)} bytes)")
+    assert f"mismatch: 1 of {FILES} file(s)" in result.err
 
 
 def test_corrupt_compressed_bytes_truncation_and_missing_members(tmp_path: Path) -> None:
@@ -147,9 +158,16 @@ def test_corrupt_compressed_bytes_truncation_and_missing_members(tmp_path: Path)
     shorter = tmp_path / "shorter.zip"
     with zipfile.ZipFile(ZIP) as zf:
         quotes = zf.read(f"{TOP}/parquet/quotes.parquet")
+        sums = dict(line.split("  ")[::-1] for line in zf.read(f"{TOP}/SHA256SUMS").decode().splitlines())
     rewrite(ZIP, shorter, {f"{TOP}/parquet/quotes.parquet": quotes[:100], f"{TOP}/csv/documents.csv": None})
     lines = run("verify", str(shorter)).out.splitlines()
-    assert f"{shorter}/{TOP}/parquet/quotes.parquet: bytes: expected {len(quotes)}, found 100" in lines
+    actual = hashlib.sha256(quotes[:100]).hexdigest()
+    assert any(
+        line.endswith(
+            f"parquet/quotes.parquet: sha256: expected {sums['parquet/quotes.parquet']}, found {actual} (100 bytes)"
+        )
+        for line in lines
+    )
     assert f"{shorter}/{TOP}/csv/documents.csv: file is missing" in lines
 
 
@@ -185,11 +203,11 @@ def test_unsafe_resource_path_inside_the_archive_is_refused(tmp_path: Path) -> N
     assert result.code == 1 and "resource path '../outside.csv' contains '..'" in result.err
 
 
-def test_archive_without_descriptor_or_not_a_zip(tmp_path: Path) -> None:
+def test_archive_without_manifest_or_not_a_zip(tmp_path: Path) -> None:
     bare = tmp_path / "bare.zip"
-    rewrite(ZIP, bare, {f"{TOP}/datapackage.json": None})
+    rewrite(ZIP, bare, {f"{TOP}/SHA256SUMS": None})
     result = run("verify", str(bare))
-    assert result.code == 1 and "no datapackage.json at the top of the archive" in result.err
+    assert result.code == 1 and "no SHA256SUMS in a top folder: not a release archive" in result.err
 
     # a file that starts like a zip but is not a readable one (a fake, or a truncated download) is
     # reported as a damaged archive, not sent back to `verify` as if it were a good one
@@ -223,7 +241,7 @@ def test_a_zip_with_a_stub_in_front_is_still_verified(tmp_path: Path) -> None:
     prefixed.write_bytes(b"#!/bin/sh\nexit 0\n" + ZIP.read_bytes())
     result = run("verify", str(prefixed))
     assert result.code == 0, result.err
-    assert result.out.strip() == f"ok: {2 * len(TABLES)} file(s) match the descriptor"
+    assert result.out.strip() == f"ok: {FILES} file(s) match SHA256SUMS and the descriptors"
 
 
 def _central_entries(data: bytearray) -> list[int]:
@@ -234,7 +252,7 @@ def _central_entries(data: bytearray) -> list[int]:
     ("field", "value", "message"),
     [
         (6, 0xFF, "not a readable zip archive: zip file version 25.5"),  # "version needed to extract"
-        (8, 0x01, "cannot read as JSON: File "),  # flag bit 0: every entry claims to be encrypted
+        (8, 0x01, "SHA256SUMS: cannot read: File "),  # flag bit 0: every entry claims to be encrypted
     ],
     ids=["unknown-zip-version", "encrypted-entries"],
 )
@@ -247,3 +265,64 @@ def test_archive_damage_zipfile_cannot_handle_is_one_line(tmp_path: Path, field:
     result = run("verify", str(damaged), mode="subprocess")
     (line,) = result.err.splitlines()
     assert result.code == 1 and line.startswith(f"Error: {damaged}") and message in line, result.err
+
+
+@pytest.mark.parametrize("member", ["README.md", "LICENSE", "CITATION.cff", "datapackage.json", "SHA256SUMS"])
+def test_a_changed_document_descriptor_or_manifest_in_the_archive_is_reported(tmp_path: Path, member: str) -> None:
+    """Every member counts, not only the tables: README, licence, citation, descriptor, manifest."""
+    with zipfile.ZipFile(ZIP) as zf:
+        data = bytearray(zf.read(f"{TOP}/{member}"))
+    data[10] ^= 0x01  # in SHA256SUMS: a hex digit of the first line, which then names a wrong hash
+    tampered = tmp_path / "tampered.zip"
+    rewrite(ZIP, tampered, {f"{TOP}/{member}": bytes(data)})
+    result = run("verify", str(tampered))
+    assert result.code == 1, result.out
+    assert "sha256: expected " in result.out or "SHA256SUMS:1: expected" in result.err
+
+
+def test_extra_members_outside_members_and_symlinks_are_reported(tmp_path: Path) -> None:
+    link = zipfile.ZipInfo(f"{TOP}/csv/link.csv")
+    link.create_system = 3
+    link.external_attr = (0o120777) << 16  # a symlink, as `zip --symlinks` stores one
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(ZIP) as old, zipfile.ZipFile(bad, "w") as new:
+        for info in old.infolist():
+            new.writestr(info, old.read(info))
+        new.writestr(f"{TOP}/extra.txt", b"x")
+        new.writestr("outside.txt", b"x")
+        new.writestr(link, b"documents.csv")
+        new.writestr(f"{TOP}/seeds/", b"")  # a folder entry, as `zip -r` writes: no bytes, no problem
+    result = run("verify", str(bad))
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        f"{bad}/outside.txt: outside the archive's top folder {TOP}/",
+        f"{bad}/{TOP}/extra.txt: not listed in SHA256SUMS",
+        f"{bad}/{TOP}/csv/link.csv: is a symlink; a release holds regular files only",
+    ]
+    assert f"mismatch: 3 of {FILES + 3} file(s)" in result.err
+
+
+def test_an_archive_of_an_empty_package_is_not_a_release(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.zip"
+    with zipfile.ZipFile(empty, "w") as zf:
+        zf.writestr("datapackage.json", b'{"resources": []}')
+    result = run("verify", str(empty))
+    assert result.code == 1 and "no SHA256SUMS in a top folder" in result.err
+    listed = tmp_path / "listed.zip"
+    descriptor = b'{"resources": []}'
+    with zipfile.ZipFile(listed, "w") as zf:
+        zf.writestr("x/SHA256SUMS", f"{hashlib.sha256(descriptor).hexdigest()}  datapackage.json\n")
+        zf.writestr("x/datapackage.json", descriptor)
+    result = run("verify", str(listed))
+    assert (result.code, result.out) == (1, f"{listed}/x/datapackage.json: describes no resources\n")
+
+
+def test_sha256sum_checks_the_unzipped_release(tmp_path: Path) -> None:
+    with zipfile.ZipFile(ZIP) as zf:
+        zf.extractall(tmp_path)
+    done = subprocess.run(
+        ["sha256sum", "-c", "--strict", "SHA256SUMS"], cwd=tmp_path / TOP, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": OK\n") == FILES - 1
+    assert run("verify", str(tmp_path / TOP)).code == 0

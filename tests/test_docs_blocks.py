@@ -8,7 +8,8 @@ comes from its fence:
   package. (The README's are run as one session by tests/test_readme_python.py.)
 - ``sh``: each command line runs in bash; a line ``A && B`` is split at ``&&`` so that a command on
   the NOT_RUN list below is left out while the rest of the line runs. A command whose program is on
-  neither list fails the test: add it to one, with the reason.
+  neither list fails the test: add it to one, with the reason. A line ``cd DIR`` changes the folder
+  the rest of its block runs in, as it would for a reader typing the lines.
 - ``sql``: the first line names the engine: ``-- DuckDB ...`` runs with the duckdb module,
   ``-- SQLite, in PATH: ...`` with Python's sqlite3 on that database. It must return rows.
 - ``r``: run with Rscript where R is installed; it is not on the project's machines, so R blocks are
@@ -53,7 +54,15 @@ NOT_RUN: dict[str, str] = {
 }
 # Programs the test runs. A client that is not installed (shutil.which finds nothing) is listed as
 # not run with that reason; natoseoul and frictionless come with the test extra and must be there.
-RUN: dict[str, bool] = {"natoseoul": True, "frictionless": True, "unzip": True, "sqlite3": False, "duckdb": False}
+RUN: dict[str, bool] = {
+    "natoseoul": True,
+    "frictionless": True,
+    "unzip": True,
+    "sha256sum": True,
+    "cd": True,
+    "sqlite3": False,
+    "duckdb": False,
+}
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,11 @@ def run_sh(block: Block, folder: Path) -> None:
         if reason:
             continue
         assert not unknown(command), f"{block.page}:{line}: {command!r}: add its program to RUN or NOT_RUN"
+        words = shlex.split(command, comments=True)
+        if words[0] == "cd":
+            assert len(words) == 2 and (folder / words[1]).is_dir(), f"{block.page}:{line}: {command}: no such folder"
+            folder = folder / words[1]
+            continue
         done = subprocess.run(["bash", "-c", command], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, f"{block.page}:{line}: {command}\n{done.stdout}{done.stderr}"
         assert "Traceback" not in done.stdout + done.stderr, f"{block.page}:{line}: {command}\n{done.stderr}"

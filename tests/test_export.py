@@ -61,7 +61,12 @@ def test_parquet_export_of_some_tables_passes_frictionless(tmp_path: Path) -> No
     out = tmp_path / "pq"
     result = run("export", "-f", "parquet", "-o", str(out), "-t", "quotes", "-t", "participants", "-q")
     assert result.code == 0 and result.err == ""
-    assert sorted(p.name for p in out.iterdir()) == ["datapackage.json", "participants.parquet", "quotes.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "SHA256SUMS",
+        "datapackage.json",
+        "participants.parquet",
+        "quotes.parquet",
+    ]
     for table in ("quotes", "participants"):
         assert pq.read_table(out / f"{table}.parquet").equals(pq.read_table(release() / "parquet" / f"{table}.parquet"))
     descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))

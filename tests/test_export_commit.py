@@ -189,7 +189,9 @@ def test_two_exports_into_one_folder_cannot_both_succeed(tmp_path: Path) -> None
     go.touch()
     _, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{t}.jsonl" for t in TABLES] + [_export.JSON_METADATA])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{t}.jsonl" for t in TABLES] + [_export.JSON_METADATA, "SHA256SUMS"]
+    )
     assert beside(out) == []
 
 

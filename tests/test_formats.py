@@ -122,7 +122,7 @@ def test_annotations_of_a_copied_package_use_its_seeds(tmp_path: Path) -> None:
     dist = copy_release(tmp_path)
     out = tmp_path / "out"
     assert run("export", "--from", str(dist), "-f", "annotations", "-o", str(out)).code == 0
-    (tmp_path / "seeds" / "003_fe278e05c90f8259.txt").write_text("changed", encoding="utf-8")
+    (dist / "seeds" / "003_fe278e05c90f8259.txt").write_text("changed", encoding="utf-8")
     result = run("export", "--from", str(dist), "-f", "annotations", "-o", str(out), "--force")
     assert result.code == 1 and "sha256 differs" in result.err
 

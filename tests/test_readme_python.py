@@ -75,5 +75,6 @@ def test_command_table_names_every_user_command(root: Path) -> None:
 
 def test_download_and_check_names_this_release(root: Path) -> None:
     section = _section(root, "Download and check")
-    assert f"natoseoul verify natoseoul-{__version__}.zip" in section
+    assert f"unzip -q natoseoul-{__version__}.zip" in section
+    assert f"natoseoul verify ../natoseoul-{__version__}.zip" in section
     assert set(re.findall(r"natoseoul-(\d+\.\d+\.\d+)", section)) == {__version__}

@@ -143,7 +143,7 @@ def test_site_of_another_package_reads_its_tables_and_seeds(tmp_path: Path) -> N
     dist = copy_release(tmp_path)
     out = tmp_path / "site"
     assert run("site", "--from", str(dist), "-o", str(out), "-q").code == 0
-    (tmp_path / "seeds" / "000_a9f0412bfe38d5ae.txt").write_text("edited", encoding="utf-8")
+    (dist / "seeds" / "000_a9f0412bfe38d5ae.txt").write_text("edited", encoding="utf-8")
     result = run("site", "--from", str(dist), "-o", str(out), "--force")
     assert result.code == 1 and "sha256 differs" in result.err and result.err.count("\n") == 1
 

@@ -37,10 +37,13 @@ def test_checkout_root_descriptor_is_valid() -> None:
     assert run("validate", str(root)).code == 0
 
 
-def test_copy_with_seeds_beside_is_valid_and_checks_spans(tmp_path: Path) -> None:
+def test_copy_with_seeds_inside_or_beside_is_valid_and_checks_spans(tmp_path: Path) -> None:
     dist = copy_release(tmp_path)
     result = run("validate", str(dist))
-    assert result.code == 0 and str(tmp_path / "seeds") in result.out
+    assert result.code == 0 and f"spans checked against {dist / 'seeds'}" in result.out
+    (dist / "seeds").rename(tmp_path / "seeds")  # as in a checkout: seeds/ beside dist/
+    result = run("validate", str(dist))
+    assert result.code == 0 and f"spans checked against {tmp_path / 'seeds'}" in result.out
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -88,7 +91,7 @@ def test_duplicate_key_dangling_reference_and_wrong_span(tmp_path: Path) -> None
 def test_seed_file_that_differs_from_its_hash(tmp_path: Path) -> None:
     dist = copy_release(tmp_path)
     docs = csv_rows(dist / "csv" / "documents.csv")
-    seed = tmp_path / docs[0]["path"]
+    seed = dist / docs[0]["path"]
     seed.write_text(seed.read_text(encoding="utf-8") + " ", encoding="utf-8")
     out = run("validate", str(dist)).out
     assert f"{dist / 'csv' / 'documents.csv'}:2:sha256: does not match the seed file" in out

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import release_files
 from natoseoul.schema import TABLES
 
 PROBE = """
@@ -31,6 +32,7 @@ print(json.dumps({
     "records": {name: len(natoseoul.records(name)) for name in natoseoul.table_names()},
     "pandas_rows": len(natoseoul.load("quotes", engine="pandas")),
     "timeline_rows": natoseoul.timeline().num_rows,
+    "verify": [[c.file, c.problems] for c in __import__("natoseoul.check._verify").check._verify.verify_package()],
 }))
 """
 
@@ -74,7 +76,8 @@ def test_wheel_installs_and_loads_every_table_outside_the_checkout(
     wheel = _build("wheel", root, tmp_path / "wheelhouse")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-        expected = {"natoseoul/py.typed", "natoseoul/models.py", "natoseoul/_data/datapackage.json"}
+        expected = {"natoseoul/py.typed", "natoseoul/models.py"}
+        expected |= {f"natoseoul/_data/{rel}" for rel in release_files()} | {"natoseoul/_data/SHA256SUMS"}
         expected |= {f"natoseoul/_data/{kind}/{t}.{kind}" for t in TABLES for kind in ("csv", "parquet")}
         assert expected <= names
         assert any(n.startswith("natoseoul/_data/seeds/") for n in names)
@@ -97,6 +100,9 @@ def test_wheel_installs_and_loads_every_table_outside_the_checkout(
     assert probe["records"] == counts
     assert probe["pandas_rows"] == counts["quotes"]
     assert probe["timeline_rows"] == counts["events"]
+    # the installed release is every file of the release, and verifies clean
+    assert len(probe["verify"]) == len(release_files()) + 1
+    assert all(problems == [] for _, problems in probe["verify"]), probe["verify"]
 
 
 @pytest.mark.slow
@@ -113,8 +119,10 @@ def test_sdist_builds_the_same_wheel_and_carries_the_tests(tmp_path: Path, root:
         tar.extractall(tmp_path / "unpacked", filter="data")
     # what the wheel is built from, and every file the tests read (a test reading a file the sdist
     # lacks would fail there: the whole suite is run from an unpacked sdist before a release)
-    expected = {"dist/datapackage.json", archive.archive_path(__version__), "bench/run.py", "docs/bad-inputs.md",
-                "README.md", "pyproject.toml", "curation/package.toml"}  # fmt: skip
+    expected = {archive.archive_path(__version__), "bench/run.py", "docs/bad-inputs.md", "README.md",
+                "pyproject.toml", "curation/package.toml", ".github/workflows/release.yml"}  # fmt: skip
+    expected |= {"dist/SHA256SUMS"}
+    expected |= {f"dist/{rel}" for rel in release_files()}
     expected |= {str(p.relative_to(root)) for p in [*(root / "tests").glob("*.py"), *(root / "seeds").iterdir()]}
     expected |= {f"dist/{kind}/{t}.{kind}" for t in TABLES for kind in ("csv", "parquet")}
     assert expected <= names

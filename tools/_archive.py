@@ -1,12 +1,13 @@
 """The release archive, ``dist/natoseoul-<version>.zip``: one file to download, cite and verify.
 
-It holds, under one top folder ``natoseoul-<version>/``, the release descriptor
-(``datapackage.json``), ``csv/``, ``parquet/``, ``README.md``, ``LICENSE`` and ``CITATION.cff``.
-Its bytes depend only on its contents: members in a fixed order, every timestamp the release's
-``created`` date (never the build's clock or time zone), mode 0644 for every file, no directory
-entries, no extra fields, no comment, and deflate at level 9. (Deflate output is fixed for a given
-zlib; the stock zlib has produced the same streams for years, but a different implementation such
-as zlib-ng would produce other, equally valid, bytes.)
+It holds, under one top folder ``natoseoul-<version>/``, the same files as ``dist/`` (the release
+layout: the two descriptors, ``SHA256SUMS``, ``README.md``, ``LICENSE``, ``CITATION.cff``,
+``CHANGELOG.md``, ``csv/``, ``parquet/`` and ``seeds/``), in the order the build gives. Its bytes
+depend only on its contents: members in a fixed order, every timestamp the release's ``created``
+date (never the build's clock or time zone), mode 0644 for every file, no directory entries, no
+extra fields, no comment, and deflate at level 9. (Deflate output is fixed for a given zlib; the
+stock zlib has produced the same streams for years, but a different implementation such as
+zlib-ng would produce other, equally valid, bytes.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import zipfile
 from collections.abc import Iterable
 
 NAME = "natoseoul"
-DOCS = ("README.md", "LICENSE", "CITATION.cff")
+DOCS = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")
 EARLIEST = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 FILE_MODE = 0o100644  # a regular file, rw-r--r--
 UNIX = 3  # "version made by" host system: the mode in external_attr is a Unix mode
@@ -68,13 +69,8 @@ def zip_bytes(members: Iterable[tuple[str, bytes]], when: tuple[int, int, int, i
     return sink.getvalue()
 
 
-def release_zip(
-    version: str, created: object, descriptor: bytes, docs: dict[str, bytes], tables: dict[str, bytes]
-) -> bytes:
-    """The release archive: the descriptor first, then the documents, then ``tables`` (paths relative
-    to the descriptor, e.g. ``csv/events.csv``) in the order given."""
+def release_zip(version: str, created: object, files: dict[str, bytes]) -> bytes:
+    """The release archive: ``files`` (paths relative to the release folder, e.g. ``csv/events.csv``)
+    under the top folder, in the order given."""
     top = folder(version)
-    members = [(f"{top}/datapackage.json", descriptor)]
-    members += [(f"{top}/{name}", docs[name]) for name in DOCS]
-    members += [(f"{top}/{rel}", blob) for rel, blob in tables.items()]
-    return zip_bytes(members, timestamp(created))
+    return zip_bytes([(f"{top}/{rel}", blob) for rel, blob in files.items()], timestamp(created))

@@ -4,9 +4,17 @@
     python tools/build.py --check    # write nothing; exit 1 when anything committed is stale (CI)
 
 It reads ``curation/`` and ``seeds/``, turns the annotations into tables, checks them with the same
-checks ``natoseoul validate`` runs, and only then writes ``dist/`` (CSV, Parquet, the release
-descriptor and the release archive ``natoseoul-<version>.zip``), the root ``datapackage.json``,
-``schemas/`` and ``src/natoseoul/models.py``. Nothing is written when any check fails; the files
+checks ``natoseoul validate`` runs, and only then writes ``dist/`` (the release, laid out for its
+users, and the same files as the release archive ``natoseoul-<version>.zip``), the root
+``datapackage.json``, ``schemas/`` and ``src/natoseoul/models.py``.
+
+The release (``dist/``, and the zip's one top folder)::
+
+    datapackage.json          the CSV tables (frictionless validate, with plain frictionless)
+    datapackage-parquet.json  the Parquet copies: same names, schemas and keys (frictionless[parquet])
+    SHA256SUMS                the sha256 of every other file (sha256sum -c SHA256SUMS)
+    README.md  LICENSE  CITATION.cff  CHANGELOG.md
+    csv/<table>.csv  parquet/<table>.parquet  seeds/<document>.txt Nothing is written when any check fails; the files
 are replaced together. This is the maintainers' tool: it is not part of the installed package.
 """
 
@@ -14,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +37,7 @@ from natoseoul._version import __version__
 from natoseoul.check._checks import cast_batch, check_tables
 from natoseoul.errors import DataError
 from natoseoul.io import _descriptor as descriptor
+from natoseoul.io import _manifest as manifest
 from natoseoul.io import _tables as tableio
 from natoseoul.schema import TABLES, Field
 
@@ -91,47 +101,56 @@ def render(root: Path) -> tuple[dict[str, bytes], dict[str, int]]:
     cur, typed = curated_tables(root)
     outputs: dict[str, bytes] = {}
     stats: dict[str, dict[str, Any]] = {}
+    tables: dict[str, bytes] = {}
     for name, data in typed.items():
-        for rel, blob in (
-            (f"csv/{name}.csv", tableio.csv_bytes(data)),
-            (f"parquet/{name}.parquet", tableio.parquet_bytes(data)),
-        ):
-            outputs[f"dist/{rel}"] = blob
-            stats[rel] = descriptor.file_stats(blob)
+        tables[f"csv/{name}.csv"] = tableio.csv_bytes(data)
         outputs[f"schemas/{name}.json"] = descriptor.dumps(TABLES[name].table_schema())
-    outputs["dist/datapackage.json"] = descriptor.dumps(descriptor.release_descriptor(cur.package, stats))
+    for name, data in typed.items():
+        tables[f"parquet/{name}.parquet"] = tableio.parquet_bytes(data)
+    stats = {rel: descriptor.file_stats(blob) for rel, blob in tables.items()}
+    release = {
+        "datapackage.json": descriptor.dumps(descriptor.release_descriptor(cur.package, stats)),
+        "datapackage-parquet.json": descriptor.dumps(descriptor.parquet_descriptor(cur.package)),
+        **_docs(root),
+        **tables,
+        **_seeds(root, typed["documents"]),
+    }
+    release.update(_site(typed, cur.seeds, release["datapackage.json"]))
+    sums = manifest.render({rel: hashlib.sha256(blob).hexdigest() for rel, blob in release.items()})
+    release = {"SHA256SUMS": sums, **release}  # first in the archive: what checks the rest
+    outputs.update({f"dist/{rel}": blob for rel, blob in release.items()})
     outputs["datapackage.json"] = descriptor.dumps(descriptor.root_descriptor(cur.package, stats))
     outputs["src/natoseoul/models.py"] = modelgen.models_source().encode("utf-8")
-    outputs.update(_site(typed, cur.seeds, outputs["dist/datapackage.json"]))
-    outputs[archive.archive_path(__version__)] = _release_archive(root, cur.package, outputs)
+    outputs[archive.archive_path(__version__)] = archive.release_zip(__version__, cur.package.get("created"), release)
     return outputs, {n: t.num_rows for n, t in typed.items()}
 
 
+def _docs(root: Path) -> dict[str, bytes]:
+    """The documents the release carries (README, licence, citation, changelog), as in the checkout."""
+    docs = {}
+    for name in archive.DOCS:
+        if not (root / name).is_file():
+            raise DataError(f"{name}: no such file (the release includes it)")
+        docs[name] = (root / name).read_bytes()
+    return docs
+
+
+def _seeds(root: Path, documents: pa.Table) -> dict[str, bytes]:
+    """The seed texts the documents table names (``seeds/<file>``), byte for byte, so that every
+    ``documents.path`` resolves in the release and its spans can be checked there."""
+    return {rel: (root / rel).read_bytes() for rel in documents.column("path").to_pylist()}
+
+
 def _site(typed: dict[str, pa.Table], seeds: dict[str, str], release: bytes) -> dict[str, bytes]:
-    """The static site of the release (``natoseoul site``), as ``dist/site/...`` outputs."""
+    """The static site of the release (``natoseoul site``), as ``site/...`` files of the release."""
     import json
 
     from natoseoul.site._pages import render
 
-    return {f"dist/site/{rel}": blob for rel, blob in render(typed, seeds, json.loads(release)).items()}
+    return {f"site/{rel}": blob for rel, blob in render(typed, seeds, json.loads(release)).items()}
 
 
-def _release_archive(root: Path, package: dict[str, Any], outputs: dict[str, bytes]) -> bytes:
-    """The release zip, from the outputs just rendered (the README as the build writes it)."""
-    docs = {}
-    for name in archive.DOCS:
-        if name in outputs:
-            docs[name] = outputs[name]
-        elif (root / name).is_file():
-            docs[name] = (root / name).read_bytes()
-        else:
-            raise DataError(f"{name}: no such file (the release archive includes it)")
-    tables = {rel: outputs[f"dist/{rel}"] for fmt in ("csv", "parquet") for rel in (f"{fmt}/{n}.{fmt}" for n in TABLES)}
-    tables |= {rel.removeprefix("dist/"): blob for rel, blob in outputs.items() if rel.startswith("dist/site/")}
-    return archive.release_zip(__version__, package.get("created"), outputs["dist/datapackage.json"], docs, tables)
-
-
-GENERATED = ("dist/csv/*", "dist/parquet/*", "dist/site/*", "schemas/*", f"dist/{archive.NAME}-*.zip")
+GENERATED = ("dist/csv/*", "dist/parquet/*", "dist/seeds/*", "dist/site/*", "schemas/*", f"dist/{archive.NAME}-*.zip")
 
 
 def strays(root: Path, outputs: dict[str, bytes]) -> list[str]:

@@ -18,7 +18,7 @@ from typing import TypeVar
 import pyarrow as pa
 
 from ..errors import DataError
-from ..io._package import DESCRIPTOR, Package, open_package, resource_paths, resource_table
+from ..io._package import Package, open_packages, resource_paths, resource_table
 from ..io._tables import TEXT_READERS, CSVRowError
 from ..schema import TABLES, Table
 from ._checks import HEADER_ROW, Problem, TableChecker, check_references, check_spans, file_row
@@ -78,7 +78,7 @@ class _Validator:
 
     def run(self) -> Report:
         groups: dict[str, list[tuple[str, str]]] = {}
-        where = self.rank(self.package.show(DESCRIPTOR))
+        where = self.rank(self.package.shown_descriptor)
         for resource in self.package.resources:
             table, fmt = resource_table(resource)
             paths = resource_paths(resource)
@@ -118,7 +118,7 @@ class _Validator:
                 jobs[table] = (self.package.resolve(rel), shown)
             except DataError as exc:
                 self.report.issues.append(
-                    Problem(self.package.show(DESCRIPTOR), None, None, str(exc).split(": ", 1)[-1])
+                    Problem(self.package.shown_descriptor, None, None, str(exc).split(": ", 1)[-1])
                 )
 
         def check(table: str) -> Callable[[], TableChecker | None]:
@@ -233,26 +233,37 @@ def _columns(batch: pa.RecordBatch, names: tuple[str, ...]) -> list[list[str | N
 
 def validate_package(target: Path | None = None) -> Report:
     """Check every CSV and Parquet resource of a package (the installed release by default):
-    header, types and constraints, primary and foreign keys, and evidence spans when the seeds are present."""
-    return _Validator(open_package(target)).run()
+    header, types and constraints, primary and foreign keys, and evidence spans when the seeds are present.
+
+    A folder's ``datapackage.json`` is checked and, where the folder has one (a release),
+    ``datapackage-parquet.json`` after it; a descriptor given itself is the only one checked."""
+    report = Report()
+    for package in open_packages(target):
+        found = _Validator(package).run()
+        report.issues += found.issues
+        report.rows.update(found.rows)
+        report.seeds = report.seeds or found.seeds
+    return report
 
 
 def frictionless_issues(target: Path | None = None) -> list[Problem]:
-    """A second opinion: frictionless's own validation of the same package, as issues.
+    """A second opinion: frictionless's own validation of the same descriptors, as issues.
 
     Frictionless cannot measure a Parquet source's bytes or hash (it reports the actual value as
-    None); those non-findings are left out, ``natoseoul verify`` checks them instead."""
+    None); those non-findings (in packages written before the release's Parquet descriptor
+    stopped declaring them) are left out, ``natoseoul verify`` checks them instead."""
     import frictionless
 
-    package = open_package(target)
-    report = frictionless.validate(str(package.descriptor_path))
-    issues = [Problem(package.show(DESCRIPTOR), None, None, e.message) for e in report.errors]
-    for task in report.tasks:
-        for error in task.errors:
-            if error.type in ("byte-count", "hash-count") and '"None"' in error.message:
-                continue
-            row, column = getattr(error, "row_number", None), getattr(error, "field_name", None)
-            issues.append(
-                Problem(package.show(str(task.place)), row, column, f"[frictionless {error.type}] {error.message}")
-            )
+    issues = []
+    for package in open_packages(target):
+        report = frictionless.validate(str(package.descriptor_path))
+        issues += [Problem(package.shown_descriptor, None, None, e.message) for e in report.errors]
+        for task in report.tasks:
+            for error in task.errors:
+                if error.type in ("byte-count", "hash-count") and '"None"' in error.message:
+                    continue
+                row, column = getattr(error, "row_number", None), getattr(error, "field_name", None)
+                issues.append(
+                    Problem(package.show(str(task.place)), row, column, f"[frictionless {error.type}] {error.message}")
+                )
     return issues

@@ -1,27 +1,44 @@
-"""Checking that a package's files are the ones its descriptor describes: their ``bytes`` and ``hash``.
+"""Checking that a release (or an export) holds exactly the files its manifest lists, byte for byte.
 
-A release descriptor records the size and sha256 of every file, so a download can be checked for
-truncation or tampering without trusting anything but the descriptor. A release archive
-(``natoseoul-<version>.zip``) is checked the same way without unpacking it: its descriptor is read
-from the archive, and each member it lists is streamed through the hash.
+Every release and every export folder carries ``SHA256SUMS`` (``io/_manifest.py``): the sha256 of
+every other file. ``verify`` checks, in a folder or in a zip read in place (never unpacked):
+
+- the manifest itself, which must be in the exact form natoseoul writes (so no byte of it goes
+  unchecked either);
+- every file it lists, by sha256: a changed byte anywhere (tables, descriptors, README, licence,
+  seeds) is reported, and so is a listed file that is missing;
+- every file it does not list (an extra file), and every symlink or other non-regular file;
+- in a zip, every member outside its one top folder, and unsafe or repeated member names;
+- the descriptors at the top (``datapackage*.json``): each resource's file must be one the manifest
+  lists, and match the ``bytes`` and ``hash`` the descriptor records where it records them.
+
+A folder may also hold the release's own archive (``natoseoul-<version>.zip``, the version its
+``datapackage.json`` gives), as a checkout's ``dist/`` does: it is verified too, member by member.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
+from .._release import data_dir
 from ..errors import DataError
-from ..io._descriptor import path_digest, stream_digest
-from ..io._package import DESCRIPTOR, ArchiveGiven, Package, check_relative, open_package, resource_paths
+from ..io._descriptor import stream_digest
+from ..io._manifest import MANIFEST, parse
+from ..io._package import _zip_readable, check_relative, resource_paths
 
 # What zipfile raises on a damaged archive: a bad structure or compressed stream, a truncated one,
 # a compression method or zip version it does not know, or an entry flagged as encrypted.
 UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+ARCHIVE_NAME = "natoseoul"
 
 
 @dataclass(frozen=True)
@@ -46,124 +63,250 @@ def _expected_hash(value: object) -> tuple[str, str] | None:
     return algorithm.lower(), hexdigest.lower()
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """A file of the tree being verified: ``irregular`` says why it is not a plain file (or is None)."""
+
+    irregular: str | None
+    open: Callable[[], IO[bytes]]
+
+
+class _Tree:
+    """The files of a folder or of a zip's top folder, by path relative to it."""
+
+    def __init__(self, shown: str, entries: dict[str, _Entry], unreadable: tuple[type[Exception], ...]) -> None:
+        self.shown_root = shown
+        self.entries = entries
+        self.errors: tuple[type[Exception], ...] = (OSError, *unreadable)  # what reading a file may raise
+
+    def show(self, rel: str) -> str:
+        return f"{self.shown_root}/{rel}" if self.shown_root else rel
+
+    def digest(self, rel: str, algorithm: str = "sha256") -> tuple[int, str] | str:
+        """(size, hex digest) of a file, or why it cannot be read."""
+        try:
+            with self.entries[rel].open() as f:
+                return stream_digest(f, algorithm)
+        except self.errors as exc:
+            return f"cannot read: {exc}" if isinstance(exc, OSError) else f"cannot read from the archive: {exc}"
+
+
 def verify_package(target: Path | None = None) -> list[FileCheck]:
-    """Recompute the size and hash of every file the descriptor lists (the installed release by
-    default; ``target`` may be a package directory, its descriptor, or a release zip)."""
+    """Check a release or an export against its ``SHA256SUMS`` and its descriptors: ``target`` is a
+    folder, a file in it (such as its ``datapackage.json``) or a release zip (read in place); by
+    default the installed release. Returns one FileCheck per file; a package that cannot be checked
+    at all (no manifest, an unsafe name, a damaged zip) is a DataError."""
+    if target is None:
+        return _verify_folder(data_dir(), str(data_dir()))
+    if target.is_dir():
+        return _verify_folder(target, str(target).rstrip("/") or "/")
+    if not target.is_file():
+        raise DataError(f"{target}: no such file or folder")
     try:
-        package = open_package(target)
-    except ArchiveGiven as given:  # the release zip (or a damaged one): checked without unpacking
-        return verify_archive(given.path)
-    checks = []
-    for resource in package.resources:
-        for rel in resource_paths(resource):
-            checks.append(_check_file(package, rel, resource.get("bytes"), _expected_hash(resource.get("hash"))))
+        data = target.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{target}: cannot read: {exc.strerror or exc}") from None
+    if _zip_readable(data) is not None:  # a zip (or a damaged one), by its first bytes or its end record
+        return verify_archive(target)
+    return _verify_folder(target.parent, str(target.parent))
+
+
+def _verify_folder(folder: Path, shown: str) -> list[FileCheck]:
+    entries: dict[str, _Entry] = {}
+    for rel, irregular, path in _walk(folder):
+        entries[rel] = _Entry(irregular, lambda p=path: p.open("rb"))  # type: ignore[misc]
+    if MANIFEST not in entries:
+        raise DataError(f"{shown}: no {MANIFEST}: not a release or export folder (releases before 1.2.0 have none)")
+    tree = _Tree(shown, entries, ())
+    beside = _archive_beside(folder, tree)
+    checks = _verify_tree(tree)
+    if beside is not None:
+        checks += verify_archive(folder / beside)
     return checks
 
 
-def _algorithm(shown: str, present: bool, size: object, expected: tuple[str, str] | None) -> str | FileCheck:
-    """The hash algorithm to check a listed file with, or the FileCheck that ends its check early."""
-    if not present:
-        return FileCheck(shown, ("file is missing",))
-    if size is None and expected is None:
-        return FileCheck(shown, ("the descriptor records neither bytes nor hash",))
-    algorithm = expected[0] if expected else "sha256"
-    # shake_* digests have no fixed length, so a recorded hex digest cannot name one
+def _walk(folder: Path) -> Iterator[tuple[str, str | None, Path]]:
+    """Every file under ``folder`` (rel path, why it is not a regular file or None, path), without
+    following symlinks: a symlink is reported as one, whatever it points at."""
+    for directory, dirnames, filenames in os.walk(folder, followlinks=False):
+        base = Path(directory)
+        for name in sorted([*dirnames, *filenames]):
+            path = base / name
+            rel = path.relative_to(folder).as_posix()
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                yield rel, "is a symlink; a release holds regular files only", path
+            elif stat.S_ISDIR(mode):
+                continue
+            elif not stat.S_ISREG(mode):
+                yield rel, "is not a regular file", path
+            else:
+                yield rel, None, path
+        dirnames.sort()
+
+
+def _archive_beside(folder: Path, tree: _Tree) -> str | None:
+    """The release's own archive at the top of the folder (``natoseoul-<version>.zip``, as in a
+    checkout's ``dist/``), which is verified on its own instead of being reported as an extra file."""
+    entry = tree.entries.get("datapackage.json")
+    if entry is None or entry.irregular:
+        return None
+    try:
+        with entry.open() as f:
+            version = json.load(f).get("version")
+    except (OSError, ValueError, AttributeError):
+        return None
+    name = f"{ARCHIVE_NAME}-{version}.zip"
+    if isinstance(version, str) and name in tree.entries and not tree.entries[name].irregular:
+        del tree.entries[name]
+        return name
+    return None
+
+
+def _verify_tree(tree: _Tree) -> list[FileCheck]:
+    """Check every file of ``tree`` against its manifest, then its descriptors against the files."""
+    manifest = tree.entries[MANIFEST]
+    if manifest.irregular:
+        raise DataError(f"{tree.show(MANIFEST)}: {manifest.irregular}")
+    try:
+        with manifest.open() as f:
+            listed = parse(f.read(), tree.show(MANIFEST))
+    except tree.errors as exc:
+        raise DataError(f"{tree.show(MANIFEST)}: cannot read: {exc}") from None
+    for rel in listed:
+        check_relative(rel, f"{tree.show(MANIFEST)}: path")
+    problems: dict[str, list[str]] = {MANIFEST: []}
+    measured: dict[str, tuple[int, str]] = {}
+    for rel, entry in tree.entries.items():
+        if rel == MANIFEST:
+            continue
+        found = problems.setdefault(rel, [])
+        if entry.irregular:
+            found.append(entry.irregular)
+        elif rel not in listed:
+            found.append(f"not listed in {MANIFEST}")
+        else:
+            digest = tree.digest(rel)
+            if isinstance(digest, str):
+                found.append(digest)
+                continue
+            measured[rel] = digest
+            if digest[1] != listed[rel]:
+                found.append(f"sha256: expected {listed[rel]}, found {digest[1]} ({digest[0]} bytes)")
+    for rel in listed:
+        if rel not in tree.entries:
+            problems.setdefault(rel, []).append("file is missing")
+    for rel in sorted(r for r in measured if _is_descriptor(r)):
+        _check_descriptor(tree, rel, listed, measured, problems)
+    return [FileCheck(tree.show(rel), tuple(found)) for rel, found in problems.items()]
+
+
+def _is_descriptor(rel: str) -> bool:
+    path = PurePosixPath(rel)
+    return len(path.parts) == 1 and path.name.startswith("datapackage") and path.suffix == ".json"
+
+
+def _check_descriptor(
+    tree: _Tree, rel: str, listed: dict[str, str], measured: dict[str, tuple[int, str]], problems: dict[str, list[str]]
+) -> None:
+    """A descriptor must describe some resource; every resource's file must be one the manifest lists
+    and have the ``bytes`` and ``hash`` the descriptor records (where it records them)."""
+    found = problems[rel]
+    errors: tuple[type[Exception], ...] = (ValueError, *tree.errors)
+    try:
+        with tree.entries[rel].open() as f:
+            descriptor: Any = json.load(f)
+    except errors as exc:
+        found.append(f"cannot read as JSON: {exc}")
+        return
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list):
+        found.append("not a data package descriptor (no 'resources' list)")
+        return
+    if not resources:
+        found.append("describes no resources")
+    for resource in resources:
+        name = resource.get("name") if isinstance(resource, dict) else None
+        paths = resource_paths(resource) if isinstance(resource, dict) else []
+        if not paths:
+            found.append(f"resource {name!r} names no file")
+        for path in paths:
+            check_relative(path, f"{tree.show(rel)}: resource path")
+            member = PurePosixPath(path).as_posix()
+            if member not in listed:
+                found.append(f"resource {name!r}: {path} is not a file {MANIFEST} lists")
+            elif member in measured and measured[member][1] == listed[member]:  # else reported already
+                found += _declared(tree, member, resource, measured[member])
+
+
+def _declared(tree: _Tree, rel: str, resource: dict[str, Any], actual: tuple[int, str]) -> list[str]:
+    """How a file differs from the ``bytes`` and ``hash`` its resource records."""
+    out = []
+    shown = tree.show(rel)
+    size = resource.get("bytes")
+    if size is not None and size != actual[0]:
+        out.append(f"resource {resource.get('name')!r}: bytes: expected {size}, {rel} has {actual[0]}")
+    expected = _expected_hash(resource.get("hash"))
+    if expected is None:
+        return out
+    algorithm, hexdigest = expected
     if algorithm not in hashlib.algorithms_available or algorithm.startswith("shake_"):
-        return FileCheck(shown, (f"unknown hash algorithm {algorithm!r}",))
-    return algorithm
-
-
-def _check_file(package: Package, rel: str, size: object, expected: tuple[str, str] | None) -> FileCheck:
-    path, shown = package.resolve(rel), package.show(rel)
-    algorithm = _algorithm(shown, path.is_file(), size, expected)
-    if isinstance(algorithm, FileCheck):
-        return algorithm
-    actual_size, actual_hash = path_digest(path, algorithm)
-    return _compare(shown, size, expected, actual_size, (algorithm, actual_hash))
-
-
-def _compare(
-    shown: str, size: object, expected: tuple[str, str] | None, actual_size: int, actual: tuple[str, str] | None
-) -> FileCheck:
-    """The FileCheck of a file (on disk or in an archive) measured as ``actual_size`` and ``actual``
-    (algorithm, hex), against what its descriptor records."""
-    problems = []
-    if size is not None and size != actual_size:
-        problems.append(f"bytes: expected {size}, found {actual_size}")
-    if expected is not None and actual is not None and expected[1] != actual[1]:
-        problems.append(f"hash: expected {expected[0]}:{expected[1]}, found {actual[0]}:{actual[1]}")
-    return FileCheck(shown, tuple(problems))
-
-
-def _archive_members(path: Path, archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
-    """The archive's file members by name, refusing unsafe or repeated names (which would let what is
-    checked differ from what an unzip tool extracts)."""
-    members: dict[str, zipfile.ZipInfo] = {}
-    for info in archive.infolist():
-        check_relative(info.filename, f"{path}: member")
-        if info.filename in members:
-            raise DataError(f"{path}: member {info.filename!r} appears twice; refusing an ambiguous archive")
-        if not info.is_dir():
-            members[info.filename] = info
-    return members
-
-
-def _archive_descriptor(path: Path, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> str:
-    """The member name of the release descriptor: ``datapackage.json`` at the top or in the one top folder."""
-    found = sorted(n for n in members if PurePosixPath(n).name == DESCRIPTOR and len(PurePosixPath(n).parts) <= 2)
-    shallowest = [n for n in found if len(PurePosixPath(n).parts) == min(len(PurePosixPath(f).parts) for f in found)]
-    if len(shallowest) != 1:
-        what = "no" if not shallowest else "more than one"
-        raise DataError(f"{path}: {what} {DESCRIPTOR} at the top of the archive or in its top folder")
-    return shallowest[0]
+        # shake_* digests have no fixed length, so a recorded hex digest cannot name one
+        return [*out, f"resource {resource.get('name')!r}: unknown hash algorithm {algorithm!r}"]
+    digest = actual if algorithm == "sha256" else tree.digest(rel, algorithm)
+    if isinstance(digest, str):
+        return [*out, f"{shown}: {digest}"]
+    if digest[1] != hexdigest:
+        out.append(f"resource {resource.get('name')!r}: hash: expected {algorithm}:{hexdigest}, {rel} has {digest[1]}")
+    return out
 
 
 def verify_archive(path: Path) -> list[FileCheck]:
-    """Check a release zip: every member its descriptor lists, by bytes and hash, read in place."""
+    """Check a release zip in place: its members against the manifest in its one top folder."""
     try:
         with zipfile.ZipFile(path) as archive:
-            members = _archive_members(path, archive)
-            name = _archive_descriptor(path, archive, members)
-            try:
-                descriptor = json.loads(archive.read(members[name]))
-            except (ValueError, *UNREADABLE) as exc:
-                raise DataError(f"{path}/{name}: cannot read as JSON: {exc}") from None
-            resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-            if not isinstance(resources, list):
-                raise DataError(f"{path}/{name}: not a data package descriptor (no 'resources' list)")
-            base = PurePosixPath(name).parent
-            checks = []
-            for resource in (r for r in resources if isinstance(r, dict)):
-                for rel in resource_paths(resource):
-                    check_relative(rel, f"{path}/{name}: resource path")
-                    member = (base / rel).as_posix()
-                    checks.append(
-                        _check_member(path, archive, members.get(member), f"{path}/{member}", resource.get("bytes"),
-                                      _expected_hash(resource.get("hash")))
-                    )  # fmt: skip
-            return checks
+            top, entries, outside = _archive_tree(path, archive)
+            tree = _Tree(f"{path}/{top}", entries, UNREADABLE)
+            return outside + _verify_tree(tree)
     except UNREADABLE as exc:
         raise DataError(f"{path}: not a readable zip archive: {exc}") from None
 
 
-def _check_member(
-    path: Path,
-    archive: zipfile.ZipFile,
-    info: zipfile.ZipInfo | None,
-    shown: str,
-    size: object,
-    expected: tuple[str, str] | None,
-) -> FileCheck:
-    algorithm = _algorithm(shown, info is not None, size, expected)
-    if isinstance(algorithm, FileCheck):
-        return algorithm
-    assert info is not None
-    if size is not None and size != info.file_size:
-        # the hash must differ too; not reading on also bounds the work a hostile archive can cause
-        return _compare(shown, size, None, info.file_size, None)
-    try:
-        with archive.open(info) as f:
-            actual_size, actual_hash = stream_digest(f, algorithm)
-    except UNREADABLE as exc:
-        return FileCheck(shown, (f"cannot read from the archive: {exc}",))
-    return _compare(shown, size, expected, actual_size, (algorithm, actual_hash))
+def _member_irregular(info: zipfile.ZipInfo) -> str | None:
+    """Why a member is not a plain file, or None (a member without a Unix mode is a plain file)."""
+    kind = stat.S_IFMT(info.external_attr >> 16) if info.create_system == 3 else 0
+    if kind == stat.S_IFLNK:
+        return "is a symlink; a release holds regular files only"
+    if kind not in (0, stat.S_IFREG):
+        return "is not a regular file"
+    return None
+
+
+def _archive_tree(path: Path, archive: zipfile.ZipFile) -> tuple[str, dict[str, _Entry], list[FileCheck]]:
+    """The archive's top folder, the files under it, and a FileCheck for each member outside it.
+    Unsafe or repeated names are refused (what is checked must be what an unzip tool extracts)."""
+    infos: dict[str, zipfile.ZipInfo] = {}
+    for info in archive.infolist():
+        check_relative(info.filename, f"{path}: member")
+        if info.filename in infos:
+            raise DataError(f"{path}: member {info.filename!r} appears twice; refusing an ambiguous archive")
+        infos[info.filename] = info
+    manifests = sorted(n for n in infos if len(PurePosixPath(n).parts) == 2 and PurePosixPath(n).name == MANIFEST)
+    if len(manifests) != 1:
+        if not manifests:
+            raise DataError(
+                f"{path}: no {MANIFEST} in a top folder: not a release archive (releases before 1.2.0 have none)"
+            )
+        raise DataError(f"{path}: {MANIFEST} in more than one top folder; a release archive holds one folder")
+    top = PurePosixPath(manifests[0]).parts[0]
+    entries: dict[str, _Entry] = {}
+    outside = []
+    for name, info in infos.items():
+        inside = name.startswith(f"{top}/")
+        if info.is_dir() and (inside or name == f"{top}/"):
+            continue  # a folder entry holds no bytes; the files under it are checked
+        if not inside:
+            outside.append(FileCheck(f"{path}/{name}", (f"outside the archive's top folder {top}/",)))
+            continue
+        entries[name.removeprefix(f"{top}/")] = _Entry(_member_irregular(info), lambda i=info: archive.open(i))  # type: ignore[misc]
+    return top, entries, outside

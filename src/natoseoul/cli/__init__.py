@@ -19,6 +19,7 @@ from ..errors import DataError
 from ..export import FORMATS as EXPORT_FORMATS
 
 SHOW_FORMATS = ("table", "csv", "json")
+DIFF_FORMATS = ("text", "json", "markdown")
 
 
 def run() -> None:
@@ -90,15 +91,24 @@ def main() -> None:
 
 
 @contextmanager
-def _user_errors() -> Iterator[None]:
-    """Bad input or data ends the command with one line naming the place, never a traceback."""
+def _user_errors(exit_code: int = 1) -> Iterator[None]:
+    """Bad input or data ends the command with one line naming the place, never a traceback, and
+    the exit status ``exit_code``."""
     try:
         yield
     except DataError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise _UserError(str(exc), exit_code) from None
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+        raise _UserError(f"{where}{exc.strerror or exc}", exit_code) from None
+
+
+class _UserError(click.ClickException):
+    """A ClickException with the exit status the command documents for bad input."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class
 
 
 @main.command()
@@ -148,6 +158,8 @@ def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None,
     The folder is committed as a whole: the files are written into a hidden folder beside it, which
     then takes its place in one rename, so a failure, Ctrl-C or kill leaves it as it was. Existing
     files are kept unless --force; a second export into a folder being written to is refused.
+    Every export also writes SHA256SUMS, the sha256 of each file in the folder (an export into a
+    folder that has one adds its files to it), so `natoseoul verify DIR` and `sha256sum -c` check it.
 
     \b
     Examples:
@@ -225,7 +237,9 @@ def validate(target: Path | None, also_frictionless: bool) -> None:
     """Check a data package with the project's own checks.
 
     TARGET is a directory holding datapackage.json, or the descriptor itself; by default the
-    installed release. Every CSV and Parquet resource is streamed and checked for its header, cell
+    installed release. In a release folder, datapackage-parquet.json is checked after
+    datapackage.json, so both copies of the tables are; give a descriptor to check only its tables.
+    Every CSV and Parquet resource is streamed and checked for its header, cell
     types and constraints, primary and foreign keys, and evidence spans against the seed texts when
     seeds/ is found in or beside the package. Each problem is printed as FILE:ROW:FIELD: MESSAGE,
     counting the header as row 1. Exit status: 0 valid, 1 invalid, 2 usage error.
@@ -256,18 +270,24 @@ def validate(target: Path | None, also_frictionless: bool) -> None:
 @main.command()
 @click.argument("target", required=False, type=click.Path(exists=True, path_type=Path))
 def verify(target: Path | None) -> None:
-    """Check every file a release descriptor lists against its recorded bytes and sha256 hash.
+    """Check that a release holds exactly the files its SHA256SUMS lists, byte for byte.
 
-    TARGET is a directory holding datapackage.json, the descriptor itself, or a release archive
-    (natoseoul-VERSION.zip, checked without unpacking it); by default the installed release.
-    Resource paths and archive member names that are absolute or contain '..', and symlinks
-    leading outside the package, are refused. Exit status: 0 all match, 1 mismatch or refused.
+    TARGET is a release folder (or a file in it, such as its datapackage.json), a release archive
+    (natoseoul-VERSION.zip, read in place, never unpacked), or an export folder; by default the
+    installed release. Every file is hashed and compared with SHA256SUMS: a changed byte in any
+    file (tables, descriptors, README, licence, seeds), a missing or extra file, a symlink or other
+    non-regular file, and in a zip a member outside its one top folder, are each reported as
+    FILE: PROBLEM. Each descriptor's resources must be files SHA256SUMS lists, with the bytes and
+    hash the descriptor records. Paths that are absolute or contain '..' are refused.
+    Exit status: 0 all match, 1 a mismatch, or a package that cannot be checked (no SHA256SUMS,
+    a damaged zip, an unsafe path), 2 usage error.
 
     \b
     Examples:
       natoseoul verify
       natoseoul verify ~/Downloads/natoseoul-VERSION.zip
       natoseoul verify ~/Downloads/natoseoul-VERSION/
+      natoseoul export -f parquet -o out && natoseoul verify out
     """
     from ..check._verify import verify_package
 
@@ -278,9 +298,50 @@ def verify(target: Path | None) -> None:
         for problem in check.problems:
             click.echo(f"{check.file}: {problem}")
     if bad:
-        click.echo(f"mismatch: {len(bad)} of {len(checks)} file(s) differ from the descriptor", err=True)
+        click.echo(f"mismatch: {len(bad)} of {len(checks)} file(s) differ from SHA256SUMS or the descriptors", err=True)
         sys.exit(1)
-    click.echo(f"ok: {len(checks)} file(s) match the descriptor")
+    click.echo(f"ok: {len(checks)} file(s) match SHA256SUMS and the descriptors")
+
+
+@main.command()
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True, help="Output format."
+)
+@click.option("--counts", is_flag=True, help="Text: the counts per table only, without each row and cell.")
+def diff(old: Path, new: Path | None, fmt: str, counts: bool) -> None:
+    """Show what changed in the data from OLD to NEW, table by table, by primary key.
+
+    OLD and NEW are packages: a folder holding datapackage.json, the descriptor itself, or a release
+    archive (natoseoul-VERSION.zip, read without unpacking it in place); NEW is by default the
+    installed release. Tables are read as text cells, so a CSV and a Parquet copy compare equal.
+    For each table: its rows before and after, the rows added (+) and removed (-) by primary key,
+    and for each changed row (~) every cell that differs, as COLUMN: OLD → NEW (values as JSON;
+    null is a missing value). A column only one side has is listed, and rows are compared on the
+    columns both have.
+
+    text is for reading, json for programs (added and removed rows whole), markdown the counts as
+    a table to paste into a CHANGELOG entry.
+    Exit status: 0 no differences, 1 differences found, 2 bad input or usage error (as diff(1)).
+
+    \b
+    Examples:
+      natoseoul diff natoseoul-1.1.0.zip
+      natoseoul diff natoseoul-1.1.0.zip dist/ --format markdown
+      natoseoul diff old-export/ new-export/ --format json > changes.json
+    """
+    from ..check._diff import as_json, as_markdown, as_text, diff_packages
+
+    with _user_errors(exit_code=2):
+        result = diff_packages(old, new)
+    if fmt == "json":
+        click.echo(as_json(result))
+    elif fmt == "markdown":
+        click.echo(as_markdown(result))
+    else:
+        click.echo(as_text(result, cells=not counts))
+    sys.exit(1 if result.differs else 0)
 
 
 @main.command()

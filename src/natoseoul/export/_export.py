@@ -10,6 +10,8 @@ Each format has a writer in ``WRITERS``; a writer puts its files into the stagin
 ``Job.staging`` and nothing else. The formats with a file per table (csv, parquet, json, jsonl)
 write a descriptor last that lists exactly the table files the folder will hold: the tables exported
 and those of an earlier export of the same format that are already there.
+Every export ends with ``SHA256SUMS`` (``io._manifest``), the sha256 of every file the folder
+holds, committed with the rest, so ``natoseoul verify`` checks an export like a release.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from .._loading import select_tables
 from .._release import cite
 from ..errors import DataError, check_name
 from ..io import _descriptor as descriptor
-from ..io._package import DESCRIPTOR, Package, TableFile, open_package, table_files
+from ..io._manifest import MANIFEST, file_sha256, read_manifest, render
+from ..io._package import DESCRIPTOR, Package, TableFile, open_for_reading, table_files
 from ..io._tables import Staging, write_csv, write_json, write_parquet
 from ..schema import TABLES
 from . import DERIVED, FORMATS
@@ -234,7 +237,7 @@ def export(
     if fmt in DERIVED and tables:
         raise DataError(f"--table does not apply to {fmt}: it is built from every table it needs")
     names = select_tables(tables) if fmt not in DERIVED else list(TABLES)
-    package = open_package(source)
+    package = open_for_reading(source)
     inputs = table_files(package, names)
     if output.exists() and not output.is_dir():
         raise DataError(f"{output}: exists and is not a directory")
@@ -246,11 +249,42 @@ def export(
             if existing and not force:
                 more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
                 raise DataError(f"{output / existing[0]}: already exists{more}; use --force to overwrite")
+            earlier = _kept_manifest(output, force) if MANIFEST in present else {}
             kept = _kept_tables(fmt, output, names, present)
-            WRITERS[fmt](
-                Job(fmt, inputs, package.descriptor, output, staging, kept, None if source is None else package)
-            )
+            read = None if source is None else package
+            job = Job(fmt, inputs, package.descriptor, output, staging, kept, read)
+            WRITERS[fmt](job)
+            _stage_manifest(job, earlier, present)
     except OSError as exc:
         where = exc.filename or output
         raise DataError(f"{where}: cannot write: {exc.strerror or exc}") from None
-    return [output / rel for rel in rels]
+    return [output / rel for rel in [*rels, MANIFEST]]
+
+
+def _stage_manifest(job: Job, earlier: dict[str, str], present: Sequence[str]) -> None:
+    """``SHA256SUMS`` of the folder as it will be: the files written now, the entries of an earlier
+    export's manifest for the files it keeps, and any other file the folder keeps, as it is now."""
+    assert job.staging.stage is not None
+    digests = dict(earlier)
+    for name in present:
+        path = job.output / name
+        if name not in digests and not path.is_symlink() and path.is_file():
+            digests[name] = file_sha256(path)
+    for rel in job.staging.staged:
+        digests[rel.as_posix()] = file_sha256(job.staging.stage / rel)
+    digests.pop(MANIFEST, None)
+    job.write(MANIFEST, render(digests))
+
+
+def _kept_manifest(output: Path, force: bool) -> dict[str, str]:
+    """The entries of a ``SHA256SUMS`` already in ``output`` (from an earlier export into the same
+    folder): the new manifest keeps them for the files this export does not write. An unreadable one
+    stops the export before anything is written, unless ``force`` (then it is replaced)."""
+    if not output.is_dir():
+        return {}
+    try:
+        return read_manifest(output) or {}
+    except DataError as exc:
+        if force:
+            return {}
+        raise DataError(f"{exc}; cannot add to it (use --force to replace it)") from None

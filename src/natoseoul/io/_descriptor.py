@@ -1,6 +1,7 @@
-"""The Frictionless Data Package descriptors: the root one over ``dist/csv`` and the release one.
+"""The Frictionless Data Package descriptors: the root one over ``dist/csv``, the release's two (CSV
+and Parquet) and an export's.
 
-Both are built from the release metadata in ``curation/package.toml``, the version in
+All are built from the release metadata in ``curation/package.toml``, the version in
 ``_version.py`` and the schemas in ``schema.py``; nothing here reads a clock.
 """
 
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from pathlib import Path
 from typing import IO, Any
 
@@ -95,28 +95,34 @@ def root_descriptor(meta: dict[str, Any], stats: dict[str, dict[str, Any]]) -> d
 
 
 def release_descriptor(meta: dict[str, Any], stats: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The self-contained descriptor of dist/: every CSV and Parquet file with its schema inline,
-    its size and its sha256. Parquet resources are named ``<table>-parquet``."""
-    resources = []
-    for t in TABLES.values():
-        resources.append(_csv_resource(t, f"csv/{t.name}.csv", t.table_schema(), stats[f"csv/{t.name}.csv"]))
-    for t in TABLES.values():
-        schema = t.table_schema()
-        for fk in schema.get("foreignKeys", []):
-            if fk["reference"]["resource"]:
-                fk["reference"]["resource"] += "-parquet"
-        resources.append({
-            "name": f"{t.name}-parquet",
-            "type": "table",
-            "title": f"{t.title} (Parquet)",
-            "description": f"The {t.name} table as Parquet: the same rows and columns as csv/{t.name}.csv.",
-            "path": f"parquet/{t.name}.parquet",
-            "scheme": "file",
-            "format": "parquet",
-            "mediatype": "application/vnd.apache.parquet",
-            **stats[f"parquet/{t.name}.parquet"],
-            "schema": schema,
-        })  # fmt: skip
+    """The release's ``datapackage.json``: every CSV file with its schema inline, its size and its
+    sha256 (frictionless checks all of it with nothing but ``pip install frictionless``)."""
+    resources = [
+        _csv_resource(t, f"csv/{t.name}.csv", t.table_schema(), stats.get(f"csv/{t.name}.csv", {}))
+        for t in TABLES.values()
+    ]
+    return {**_metadata(meta), "resources": resources}
+
+
+def _parquet_resource(table: Table, path: str) -> dict[str, Any]:
+    return {
+        "name": table.name,
+        "type": "table",
+        "title": table.title,
+        "description": f"One row per {table.row_is}. {table.description}",
+        "path": path,
+        "scheme": "file",
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "schema": table.table_schema(),
+    }
+
+
+def parquet_descriptor(meta: dict[str, Any]) -> dict[str, Any]:
+    """The release's ``datapackage-parquet.json``: the Parquet copies of the same tables, with the same
+    resource names, schemas and keys. It declares no ``bytes`` or ``hash``: frictionless cannot
+    measure a Parquet source and would report every file as invalid; ``SHA256SUMS`` covers them."""
+    resources = [_parquet_resource(t, f"parquet/{t.name}.parquet") for t in TABLES.values()]
     return {**_metadata(meta), "resources": resources}
 
 
@@ -135,34 +141,29 @@ def export_descriptor(meta: dict[str, Any], fmt: str, stats: dict[str, dict[str,
     It carries the package's metadata (title, version, licences, sources, contributors) and, as
     ``citation``, how to cite it.
 
-    Parquet resources carry no ``bytes``/``hash``: frictionless cannot measure a Parquet source and
-    would report every such file as invalid. JSON resources (an array of objects, or one object a
-    line) have no CSV dialect."""
+    Parquet resources carry no ``bytes``/``hash`` (see ``parquet_descriptor``); JSON resources (an
+    array of objects, or one object a line) have no CSV dialect; the export's ``SHA256SUMS`` lists
+    every file."""
     from .._release import cite
 
-    full = release_descriptor(meta, defaultdict(dict))
-    suffix = "-parquet" if fmt == "parquet" else ""
-    source_fmt = "parquet" if fmt == "parquet" else "csv"
+    full = parquet_descriptor(meta) if fmt == "parquet" else release_descriptor(meta, {})
     resources = []
     for resource in full["resources"]:
-        table = resource["name"].removesuffix(suffix)
-        if resource["format"] != source_fmt or table not in stats:
+        table = resource["name"]
+        if table not in stats:
             continue
-        resource = {**resource, "name": table, "path": f"{table}.{fmt}"}
+        resource = {**resource, "path": f"{table}.{fmt}"}
         if fmt in MEDIATYPES:
             resource.pop("dialect", None)
             resource.update(format=fmt, mediatype=MEDIATYPES[fmt])
-        if fmt == "parquet":
-            resource.pop("bytes", None)
-            resource.pop("hash", None)
-        else:
+        if fmt != "parquet":
             resource.update(stats[table])
         schema = dict(resource["schema"])
-        keys = []
-        for fk in schema.pop("foreignKeys", []):
-            target = fk["reference"]["resource"].removesuffix(suffix)
-            if not target or target in stats:
-                keys.append({**fk, "reference": {**fk["reference"], "resource": target}})
+        keys = [
+            fk
+            for fk in schema.pop("foreignKeys", [])
+            if not fk["reference"]["resource"] or fk["reference"]["resource"] in stats
+        ]
         if keys:
             schema["foreignKeys"] = keys
         resource["schema"] = schema
