@@ -121,15 +121,17 @@ def export(
     force: bool = False,
     on_written: Callable[[Path], None] | None = None,
     source: Path | None = None,
+    from_format: str | None = None,
 ) -> list[Path]:
     """Write the chosen tables (all by default) of a package to ``output`` in ``fmt``; returns the
     paths written. The package is ``source`` (a folder holding ``datapackage.json``, or the
-    descriptor), by default the installed release. Refuses to replace existing files unless ``force``;
-    writes every file completely or none at all."""
+    descriptor), by default the installed release (read from its Parquet files); a package with
+    both a CSV and a Parquet copy of a table is read from the one ``from_format`` names. Refuses to
+    replace existing files unless ``force``; writes every file completely or none at all."""
     fmt = check_format(fmt)
     names = select_tables(tables)
     package = open_package(source)
-    inputs = table_files(package, names)
+    inputs = table_files(package, names, from_format or ("parquet" if source is None else None))
     if output.exists() and not output.is_dir():
         raise DataError(f"{output}: exists and is not a directory")
     paths = [output / rel for rel in output_names(fmt, names)]
