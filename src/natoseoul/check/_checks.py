@@ -27,10 +27,11 @@ TRUE, FALSE = pa.scalar(True), pa.scalar(False)
 BOOLEAN_WORDS = pa.array(["true", "false"], pa.string())
 # Types whose Arrow cast from text accepts what the checks accept (integers: up to 18 digits;
 # dates: YYYY-MM-DD on the calendar), with one exception the fast path rules out: the cast also
-# takes hexadecimal ("0x1F"), which the Table Schema does not. A leading "+" is valid (the Table
-# Schema's integers are written as XML Schema's are) and the cast refuses it: such a column takes
-# the slow path, which gives the same value. Booleans are not among them: Arrow also takes "1", "0",
-# "True", which the schema's trueValues and falseValues do not list.
+# takes hexadecimal ("0x1F", "0X1F"; unsigned only, so only as a prefix), which the Table Schema
+# does not. A leading "+" is valid (the Table Schema's integers are written as XML Schema's are)
+# and the cast refuses it: such a column takes the slow path, which gives the same value. Booleans
+# are not among them: Arrow also takes "1", "0", "True", which the schema's trueValues and
+# falseValues do not list.
 FAST_CASTS = {"integer": pa.int64(), "date": pa.date32()}
 INTEGER = r"^[+-]?[0-9]{1,18}$"  # the Table Schema's integer, up to the 18 digits the validator reads
 # Arrow holds the year 0000 (and its cast and strptime take it); Python's dates, and so frictionless,
@@ -120,7 +121,7 @@ def _parse(spec: Field, column: pa.Array, missing: pa.BooleanArray) -> tuple[pa.
             if spec.type == "date":
                 if kernels.less(values, FIRST_DATE).true_count == 0:
                     return values, none_bad
-            elif kernels.match_substring(text, "x", ignore_case=True).true_count == 0:  # no hexadecimal
+            elif not any(kernels.starts_with(text, p).true_count for p in ("0x", "0X")):  # no hexadecimal
                 return values, none_bad
     if spec.type == "integer":
         ok = kernels.match_substring_regex(text, INTEGER)

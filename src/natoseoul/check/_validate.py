@@ -231,8 +231,10 @@ class _Validator:
             parts = PurePosixPath(rel or "").parts
             if not doc or len(parts) != 2 or parts[0] != "seeds" or parts[1] in ("..", "."):
                 continue  # a missing or malformed path is reported by the pattern check
-            try:  # the seed file must be a file in seeds/, not a symlink leading out of it
-                found = _seed_problem(inside(root / "seeds", parts[1], "seed path"), sha256, count)
+            file = root / rel  # type: ignore[operator]
+            try:  # the seed file must be a file in seeds/, not a symlink leading out of it (seeds/ is not one)
+                found = _seed_problem(inside(root / "seeds", parts[1], "seed path") if file.is_symlink() else file,
+                                      sha256, count)  # fmt: skip
             except UnsafePath as exc:
                 found = ("path", exc.reason)
             if isinstance(found, str):

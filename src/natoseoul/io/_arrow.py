@@ -90,8 +90,8 @@ def match_substring_regex(values: Value, pattern: str) -> Any:
     return call_function("match_substring_regex", [values], MatchSubstringOptions(pattern))
 
 
-def match_substring(values: Value, pattern: str, ignore_case: bool = False) -> Any:
-    return call_function("match_substring", [values], MatchSubstringOptions(pattern, ignore_case=ignore_case))
+def starts_with(values: Value, prefix: str) -> Any:
+    return call_function("starts_with", [values], MatchSubstringOptions(prefix))
 
 
 def ltrim(values: Value, characters: str) -> Any:

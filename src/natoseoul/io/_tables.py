@@ -276,8 +276,11 @@ def _check_cells(batch: pa.RecordBatch, shown: str, offset: int) -> None:
     """Refuse a cell longer than ``MAX_CSV_RECORD`` (a record may hold one when it straddles only one
     block boundary): the limit holds wherever the cell falls in the file."""
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
-        if not (pa.types.is_string(column.type) or pa.types.is_binary(column.type)):
+        if not (pa.types.is_string(column.type) or pa.types.is_binary(column.type)) or not len(column):
             continue
+        offsets = memoryview(column.buffers()[1]).cast("i")
+        if offsets[column.offset + len(column)] - offsets[column.offset] <= MAX_CSV_RECORD:
+            continue  # the usual case: the whole column is shorter than the limit (read off its offsets)
         lengths = kernels.binary_length(column)
         longest = kernels.max_(lengths).as_py() or 0
         if longest > MAX_CSV_RECORD:
@@ -345,7 +348,7 @@ def parquet_text_batches(path: Path, table: Table) -> tuple[list[str], Iterator[
             rows = max(1, min(PARQUET_BATCH_ROWS, PARQUET_BATCH_BYTES // per_row))
             seen = ColumnStats(len(names))
             try:
-                for batch in parquet.iter_batches(batch_size=rows, row_groups=[i], use_threads=False):
+                for batch in parquet.iter_batches(batch_size=rows, row_groups=[i]):
                     seen.add(batch)
                     yield _as_text(_valid_utf8(batch, shown))
             except (pa.ArrowException, OSError) as exc:
