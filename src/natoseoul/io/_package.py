@@ -117,9 +117,17 @@ def inside(base: Path, rel: str, what: str) -> Path:
     check_relative(rel, what)
     path = base / rel
     try:
+        os.stat(path)  # Python 3.13 resolves a symlink loop without complaint; stat does not
         outside = not path.resolve().is_relative_to(base.resolve())
-    except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError on a symlink loop
+    except RuntimeError:  # Python 3.11's resolve() on a symlink loop
         raise UnsafePath(what, rel, "is a symlink loop") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafePath(what, rel, "is a symlink loop") from None
+        try:  # missing or unreadable: reported by whoever reads it, if it stays inside
+            outside = not path.resolve().is_relative_to(base.resolve())
+        except (OSError, RuntimeError):
+            raise UnsafePath(what, rel, "cannot be resolved") from None
     if outside:
         raise UnsafePath(what, rel, "is a symlink leading outside the package")
     return path
