@@ -52,7 +52,10 @@ DATE = Field("d", "date", "a date")
     [
         (["12", "-3", "007", "123456789012345678"], [12, -3, 7, 123456789012345678], [False] * 4),
         (["12", "1234567890123456789"], [12, None], [False, True]),  # more than 18 digits
-        (["12", "+5", " 5"], [12, None, None], [False, True, True]),
+        # a leading "+" is a valid sign (Table Schema integers are written as XML Schema's); a space,
+        # hexadecimal (which Arrow's cast takes), a sign alone or two signs are not
+        (["12", "+5", " 5", "0x1F", "+", "+-1"], [12, 5, None, None, None, None], [False, False] + [True] * 4),
+        (["0x10", "5"], [None, 5], [True, False]),  # a column Arrow's cast would take whole
     ],
 )
 def test_integer_columns(cells: list[str], values: list[int | None], bad: list[bool]) -> None:

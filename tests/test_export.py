@@ -267,11 +267,11 @@ def test_from_a_copy_with_a_bad_cell_names_it_and_writes_nothing(
 
 
 def test_from_a_copy_with_a_wrong_header_or_a_missing_table(tmp_path: Path) -> None:
-    dist = copy_release(tmp_path)  # CSV and Parquet: the Parquet file is read
+    dist = copy_release(tmp_path)  # CSV and Parquet: --from-format says which is read
     events = dist / "parquet" / "events.parquet"
     data = pq.read_table(events)
     pq.write_table(data.rename_columns([n.replace("date_start", "start") for n in data.column_names]), events)
-    result = run("export", "--from", str(dist), "-f", "csv", "-o", str(tmp_path / "out"))
+    result = run("export", "--from", str(dist), "--from-format", "parquet", "-f", "csv", "-o", str(tmp_path / "out"))
     assert (
         result.code == 1
         and f"Error: {events}:1: header: missing column(s) date_start; unexpected column(s) start" in result.err

@@ -47,3 +47,23 @@ def check_name(kind: str, name: str, valid: Collection[str]) -> str:
 def excerpt(text: str, limit: int = 60) -> str:
     """``text`` cut to ``limit`` characters, an ellipsis marking the cut: a value quoted in a message."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def printable(text: object) -> str:
+    """``text`` safe to print on one line of a terminal: control characters (newlines, tabs, escape
+    sequences, NUL, DEL, the C1 controls), Unicode line and paragraph separators and invisible
+    formatting characters (bidirectional overrides, zero-width joiners…) are written as escapes, as
+    ``repr`` writes them; everything else, Hangul and accents included, is kept as it is.
+
+    Names that come from a package (paths, columns, resource names) pass through here before they
+    are printed, so a file named ``x\\nok: 24 file(s) match`` cannot forge a line of output.
+
+    >>> printable("csv/a\\nb\\x1b[31m.csv")
+    'csv/a\\\\nb\\\\x1b[31m.csv'
+    >>> printable("한국어 path")
+    '한국어 path'
+    """
+    text = str(text)
+    if text.isprintable():  # the usual case (a space is printable; a tab or newline is not)
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import pyarrow as pa
 
-from ..errors import excerpt
+from ..errors import excerpt, printable
 from ..io import _arrow as kernels
 from ..schema import TABLES, Field, Table
 
@@ -25,9 +25,15 @@ KEY_SEPARATOR = "\x1f"
 ZERO, ONE, EMPTY = pa.scalar(0, pa.int64()), pa.scalar(1, pa.int64()), pa.scalar("", pa.string())
 TRUE, FALSE = pa.scalar(True), pa.scalar(False)
 BOOLEAN_WORDS = pa.array(["true", "false"], pa.string())
-# Types whose Arrow cast from text accepts exactly what the checks accept (integers: up to 18 digits;
-# dates: YYYY-MM-DD on the calendar). Booleans are not among them: Arrow also takes "1", "0", "True".
+# Types whose Arrow cast from text accepts what the checks accept (integers: up to 18 digits;
+# dates: YYYY-MM-DD on the calendar), with one exception the fast path rules out: the cast also
+# takes hexadecimal ("0x1F", "0X1F"; unsigned only, so only as a prefix), which the Table Schema
+# does not. A leading "+" is valid (the Table Schema's integers are written as XML Schema's are)
+# and the cast refuses it: such a column takes the slow path, which gives the same value. Booleans
+# are not among them: Arrow also takes "1", "0", "True", which the schema's trueValues and
+# falseValues do not list.
 FAST_CASTS = {"integer": pa.int64(), "date": pa.date32()}
+INTEGER = r"^[+-]?[0-9]{1,18}$"  # the Table Schema's integer, up to the 18 digits the validator reads
 # Arrow holds the year 0000 (and its cast and strptime take it); Python's dates, and so frictionless,
 # pandas' object dates and natoseoul.records(), start at 0001-01-01, so that is the first date taken.
 FIRST_DATE = pa.scalar(dt.date.min, pa.date32())
@@ -112,11 +118,14 @@ def _parse(spec: Field, column: pa.Array, missing: pa.BooleanArray) -> tuple[pa.
         except pa.ArrowInvalid:
             pass  # some cell does not parse: find which, below
         else:
-            if spec.type != "date" or kernels.less(values, FIRST_DATE).true_count == 0:
+            if spec.type == "date":
+                if kernels.less(values, FIRST_DATE).true_count == 0:
+                    return values, none_bad
+            elif not any(kernels.starts_with(text, p).true_count for p in ("0x", "0X")):  # no hexadecimal
                 return values, none_bad
     if spec.type == "integer":
-        ok = kernels.match_substring_regex(text, r"^-?[0-9]{1,18}$")
-        values = kernels.cast(kernels.if_else(ok, text, _null(pa.string())), pa.int64())
+        ok = kernels.match_substring_regex(text, INTEGER)
+        values = kernels.cast(kernels.ltrim(kernels.if_else(ok, text, _null(pa.string())), "+"), pa.int64())
     elif spec.type == "date":
         shaped = kernels.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
         stamps = kernels.strptime(kernels.if_else(shaped, text, _null(pa.string())), "%Y-%m-%d", "s")
@@ -207,6 +216,42 @@ class KeptSpans:
         self.by_document = dict(zip(runs.values.to_pylist(), zip([0, *ends[:-1]], ends, strict=True), strict=True))
 
 
+class ColumnDigest:
+    """A digest of a column's typed values, whatever batches they come in: a hash of which cells are
+    null, one of how long each text is, one of the values' bytes."""
+
+    def __init__(self) -> None:
+        import hashlib
+
+        self.valid, self.lengths, self.data = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()
+
+    def add(self, values: pa.Array) -> None:
+        valid = kernels.is_valid(values)
+        self.valid.update(_fixed_bytes(kernels.cast(valid, pa.int8())))
+        if pa.types.is_string(values.type):
+            self.lengths.update(
+                _fixed_bytes(kernels.fill_null(kernels.binary_length(values), pa.scalar(0, pa.int32())))
+            )
+            present = values if values.null_count == 0 else kernels.filter_(values, valid)
+            if len(present):
+                offsets = memoryview(present.buffers()[1]).cast("i")
+                start, end = offsets[present.offset], offsets[present.offset + len(present)]
+                self.data.update(memoryview(present.buffers()[2])[start:end])
+        else:
+            if pa.types.is_boolean(values.type):
+                values = kernels.cast(values, pa.int8())
+            self.data.update(_fixed_bytes(kernels.fill_null(values, pa.scalar(0, values.type))))
+
+    def hexdigest(self) -> str:
+        return "".join(h.hexdigest() for h in (self.valid, self.lengths, self.data))
+
+
+def _fixed_bytes(values: pa.Array) -> memoryview:
+    """The value bytes of a fixed-width array without nulls (as stored, for this slice only)."""
+    width = values.type.bit_width // 8
+    return memoryview(values.buffers()[1])[values.offset * width : (values.offset + len(values)) * width]
+
+
 @functools.cache
 def vouched_patterns(table: str) -> frozenset[str]:
     """The columns of ``table`` whose pattern check waits for the foreign-key check: each references
@@ -231,10 +276,14 @@ class TableChecker:
     """Checks one table fed as batches of text cells; keeps only what the table-wide checks need.
 
     With ``collect_spans``, each evidence span is kept (``KeptSpans``) for ``check_spans`` to
-    compare with the seed texts read one at a time at the end."""
+    compare with the seed texts read one at a time at the end. With ``digest``, each column's typed
+    values are hashed as they pass (``digests``), so that two copies of a table (CSV and Parquet)
+    can be compared without holding either."""
 
     table: Table
     collect_spans: bool = False
+    digest: bool = False
+    digests: dict[str, ColumnDigest] = field(default_factory=dict)
     rows_seen: int = 0
     keys: dict[str, list[pa.Array]] = field(default_factory=dict)
     spans: KeptSpans = field(default_factory=lambda: KeptSpans())
@@ -251,8 +300,12 @@ class TableChecker:
         expected = self.table.field_names
         if names == expected:
             return []
+        twice = sorted({n for n in names if names.count(n) > 1}, key=names.index)
+        if twice:
+            shown = ", ".join(printable(n) for n in twice)
+            return [Problem(self.table.name, None, None, f"header: column(s) {shown} appear more than once")]
         missing = [n for n in expected if n not in names]
-        extra = [n for n in names if n not in expected]
+        extra = [printable(n) for n in names if n not in expected]
         if missing or extra:
             parts = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + (
                 [f"unexpected column(s) {', '.join(extra)}"] if extra else []
@@ -269,6 +322,8 @@ class TableChecker:
         for spec in self.table.fields:
             column = _as_array(batch.column(spec.name))
             problems += self._check_column(spec, column, offset, parsed)
+            if self.digest:
+                self.digests.setdefault(spec.name, ColumnDigest()).add(parsed[spec.name])
             if spec.name in kept:
                 self.keys.setdefault(spec.name, []).append(column)
         if self.table.span_text_field:

@@ -10,25 +10,39 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import pyarrow as pa
 
-from ..errors import DataError
-from ..io._package import Package, open_packages, resource_paths, resource_table
+from ..errors import DataError, printable
+from ..io._package import (
+    Package,
+    UnsafePath,
+    file_problem,
+    inside,
+    open_packages,
+    read_limited,
+    resource_paths,
+    resource_table,
+)
 from ..io._tables import TEXT_READERS, CSVRowError
 from ..schema import TABLES, Table
 from ._checks import HEADER_ROW, Problem, TableChecker, check_references, check_spans, file_row
+from ._descriptor import descriptor_problems, load_part
 
 # Files are checked on threads (Arrow's readers and kernels release the GIL), one more than the
 # cores so that one thread's Python work (hashing span texts) leaves the cores busy; small inputs
 # are checked in the calling thread, where threads cost more than they save (docs/benchmarks.md).
 WORKERS = min(4, (os.cpu_count() or 1) + 1)
 PARALLEL_FROM_BYTES = 4 << 20
+MAX_SEED_BYTES = 64 << 20  # the largest seed text read (the release's are a few KiB each)
 T = TypeVar("T")
+COPIES = "the CSV and Parquet copies of a table must hold the same rows"
 
 
 @dataclass
@@ -62,14 +76,22 @@ def _parquet_types(path: Path, table: Table) -> list[Problem]:
 class _Validator:
     """Validates the resources of one package, group by group (all CSV, then all Parquet)."""
 
-    def __init__(self, package: Package) -> None:
-        self.package = package
+    def __init__(self, packages: list[Package]) -> None:
+        self.packages = packages  # one folder's descriptors (a release has one per format)
+        package = self.package = packages[0]
         self.report = Report()
         base = package.base
+        self.order: dict[str, int] = {}
         self.seeds_root = next((r for r in (base, base.parent) if (r / "seeds").is_dir()), None)
+        if self.seeds_root is not None and _elsewhere(self.seeds_root / "seeds"):
+            # the seeds are read from the folder they were found in, never through a symlink to another
+            where = self.rank(package.shown_descriptor)
+            message = f"{printable(self.seeds_root / 'seeds')} is a symlink to another folder; spans not checked"
+            self.report.issues.append(Problem(where, None, None, message))
+            self.seeds_root = None
         self.documents: tuple[str, list[list[str | None]]] | None = None  # the first documents file read
         self.seed_problems_reported = False
-        self.order: dict[str, int] = {}
+        self.checkers: dict[str, dict[str, tuple[str, TableChecker]]] = {}  # format -> table -> (file, checker)
 
     def add(self, file: str, problems: list[Problem]) -> None:
         for p in problems:
@@ -78,23 +100,28 @@ class _Validator:
 
     def run(self) -> Report:
         groups: dict[str, list[tuple[str, str]]] = {}
-        where = self.rank(self.package.shown_descriptor)
-        for resource in self.package.resources:
-            table, fmt = resource_table(resource)
-            paths = resource_paths(resource)
-            name = resource.get("name")
-            if table is None:
-                problem = f"resource {name!r} is not a table of this package (expected one of: {', '.join(TABLES)})"
-            elif fmt not in TEXT_READERS:
-                problem = f"resource {name!r} has format {fmt!r}; expected csv or parquet"
-            elif len(paths) != 1:
-                problem = f"resource {name!r} must have exactly one path"
-            else:
-                groups.setdefault(fmt, []).append((table, paths[0]))
-                continue
-            self.report.issues.append(Problem(where, None, None, problem))
+        for package in self.packages:
+            where = self.rank(package.shown_descriptor)
+            for problem in descriptor_problems(package):
+                self.report.issues.append(Problem(where, None, None, problem))
+            for resource in package.resources:
+                table, fmt = resource_table(resource)
+                paths = resource_paths(resource)
+                name = resource.get("name")
+                if table is None:
+                    problem = f"resource {name!r} is not a table of this package (expected one of: {', '.join(TABLES)})"
+                elif fmt not in TEXT_READERS:
+                    problem = f"resource {name!r} has format {fmt!r}; expected csv or parquet"
+                elif len(paths) != 1:
+                    problem = f"resource {name!r} must have exactly one path"
+                else:
+                    groups.setdefault(fmt, []).append((table, paths[0]))
+                    continue
+                self.report.issues.append(Problem(where, None, None, problem))
+        both = {t for t, _ in groups.get("csv", [])} & {t for t, _ in groups.get("parquet", [])}
         for fmt, entries in groups.items():
-            self.check_group(fmt, sorted(entries, key=lambda e: list(TABLES).index(e[0])))
+            self.check_group(fmt, sorted(entries, key=lambda e: list(TABLES).index(e[0])), both)
+        self.compare_copies(both)
         last = len(self.order)
         self.report.issues.sort(key=lambda i: (self.order.get(i.place, last), i.row or 0, i.field or "", i.message))
         return self.report
@@ -104,10 +131,32 @@ class _Validator:
         self.order.setdefault(file, len(self.order))
         return file
 
-    def check_group(self, fmt: str, entries: list[tuple[str, str]]) -> None:
+    def compare_copies(self, tables: set[str]) -> None:
+        """Report where the CSV and Parquet copies of a table differ: in their row counts, or in the
+        typed values of a column (compared by digest). Only copies that are each free of problems
+        are compared: a cell that is wrong in one copy is reported as it is."""
+        files = {(fmt, t): entry for fmt, checkers in self.checkers.items() for t, entry in checkers.items()}
+        flawed = {issue.place for issue in self.report.issues}
+        for table in sorted(tables, key=list(TABLES).index):
+            if ("csv", table) not in files or ("parquet", table) not in files:
+                continue
+            (csv, first), (parquet, second) = files["csv", table], files["parquet", table]
+            if csv in flawed or parquet in flawed:
+                continue
+            if first.rows_seen != second.rows_seen:
+                message = f"holds {second.rows_seen} rows, {csv} holds {first.rows_seen}; {COPIES}"
+                self.report.issues.append(Problem(parquet, None, None, message))
+                continue
+            for name in TABLES[table].field_names:
+                if first.digests[name].hexdigest() != second.digests[name].hexdigest():
+                    message = f"the values differ from those of {csv}; {COPIES}"
+                    self.report.issues.append(Problem(parquet, None, name, message))
+
+    def check_group(self, fmt: str, entries: list[tuple[str, str]], both: set[str]) -> None:
         """Check the files of one format, then the foreign keys between them and the evidence spans.
         The files are checked in parallel threads, as the Arrow reading and compute kernels release
-        the GIL; the spans wait for them all (the documents table names the seed texts)."""
+        the GIL; the spans wait for them all (the documents table names the seed texts). The tables
+        in ``both`` (with a copy in each format) have their typed values digested."""
         jobs: dict[str, tuple[Path, str]] = {}
         for table, rel in entries:
             shown = self.rank(self.package.show(rel))
@@ -116,13 +165,11 @@ class _Validator:
                 continue
             try:
                 jobs[table] = (self.package.resolve(rel), shown)
-            except DataError as exc:
-                self.report.issues.append(
-                    Problem(self.package.shown_descriptor, None, None, str(exc).split(": ", 1)[-1])
-                )
+            except UnsafePath as exc:
+                self.report.issues.append(Problem(self.package.shown_descriptor, None, None, exc.reason))
 
         def check(table: str) -> Callable[[], TableChecker | None]:
-            return lambda: self.check_file(TABLES[table], fmt, *jobs[table])
+            return lambda: self.check_file(TABLES[table], fmt, *jobs[table], digest=table in both)
 
         # the largest files first, so that no large one is left running alone at the end
         sizes = {table: _size(path) for table, (path, _) in jobs.items()}
@@ -130,6 +177,7 @@ class _Validator:
         workers = WORKERS if sum(sizes.values()) >= PARALLEL_FROM_BYTES else 1
         results = in_threads([check(table) for table in order], workers)
         checkers = {table: checker for table, checker in zip(order, results, strict=True) if checker is not None}
+        self.checkers[fmt] = {table: (jobs[table][1], checker) for table, checker in checkers.items()}
         steps = [lambda: check_references(checkers)]  # Arrow kernels, beside the spans' Python
         root, documents = self.seeds_root, self.documents
         if root is not None and documents is not None:
@@ -139,12 +187,13 @@ class _Validator:
         for p in problems:
             self.add(jobs[p.place][1], [p])
 
-    def check_file(self, table: Table, fmt: str, path: Path, shown: str) -> TableChecker | None:
+    def check_file(self, table: Table, fmt: str, path: Path, shown: str, digest: bool = False) -> TableChecker | None:
         """Check one file; returns its checker for the foreign keys, or None when it could not be read whole."""
-        if not path.is_file():
-            self.report.issues.append(Problem(shown, None, None, "file is missing"))
+        problem = file_problem(path)
+        if problem is not None:
+            self.report.issues.append(Problem(shown, None, None, problem))
             return None
-        checker = TableChecker(table, collect_spans=self.seeds_root is not None)
+        checker = TableChecker(table, collect_spans=self.seeds_root is not None, digest=digest)
         documents: list[list[str | None]] = []
         whole = False
         try:
@@ -162,10 +211,10 @@ class _Validator:
             self.add(shown, checker.finish())
             whole = True
         except CSVRowError as exc:
-            self.report.issues.append(Problem(shown, exc.row, None, exc.reason))
+            self.report.issues.append(Problem(shown, exc.row, exc.field, exc.reason))
             return None
         except DataError as exc:
-            message = str(exc).removeprefix(f"{path}: ")
+            message = str(exc).removeprefix(f"{printable(path)}: ").removeprefix(f"{printable(path)}:")
             self.report.issues.append(Problem(shown, None, None, message))
             return None
         finally:
@@ -183,7 +232,12 @@ class _Validator:
             parts = PurePosixPath(rel or "").parts
             if not doc or len(parts) != 2 or parts[0] != "seeds" or parts[1] in ("..", "."):
                 continue  # a missing or malformed path is reported by the pattern check
-            found = _seed_problem(root / rel, sha256, count)  # type: ignore[operator]
+            file = root / rel  # type: ignore[operator]
+            try:  # the seed file must be a file in seeds/, not a symlink leading out of it (seeds/ is not one)
+                found = _seed_problem(inside(root / "seeds", parts[1], "seed path") if file.is_symlink() else file,
+                                      sha256, count)  # fmt: skip
+            except UnsafePath as exc:
+                found = ("path", exc.reason)
             if isinstance(found, str):
                 yield doc, found
             elif not self.seed_problems_reported:
@@ -191,20 +245,35 @@ class _Validator:
         self.seed_problems_reported = True
 
 
+def _elsewhere(folder: Path) -> bool:
+    """Whether ``folder`` is reached through a symlink (or cannot be resolved)."""
+    try:
+        return folder.resolve() != folder.parent.resolve() / folder.name
+    except (OSError, RuntimeError):
+        return True
+
+
 def _seed_problem(file: Path, sha256: str | None, count: str | None) -> tuple[str, str] | str:
     """The seed's text, or (field, message) when the file is missing or differs from its documents row."""
-    if not file.is_file():
-        return "path", f"seed file not found: {file}"
-    data = file.read_bytes()
+    problem = file_problem(file)
+    if problem == "file is missing":
+        return "path", f"seed file not found: {printable(file)}"
+    if problem is not None:
+        return "path", f"seed file {printable(file)} {problem}"
+    try:
+        data = read_limited(file, MAX_SEED_BYTES, "a seed")
+    except DataError as exc:
+        return "path", str(exc)
     actual = hashlib.sha256(data).hexdigest()
+    name = printable(file.name)
     if sha256 and actual != sha256:
-        return "sha256", f"does not match the seed file {file.name}, whose sha256 is {actual}"
+        return "sha256", f"does not match the seed file {name}, whose sha256 is {actual}"
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return "path", f"seed file {file.name} is not UTF-8: {exc}"
+        return "path", f"seed file {name} is not UTF-8: {exc}"
     if count and count != str(len(text)):
-        return "char_count", f"{count} differs from the length of {file.name} ({len(text)} characters)"
+        return "char_count", f"{printable(count)} differs from the length of {name} ({len(text)} characters)"
     return text
 
 
@@ -236,28 +305,108 @@ def validate_package(target: Path | None = None) -> Report:
     header, types and constraints, primary and foreign keys, and evidence spans when the seeds are present.
 
     A folder's ``datapackage.json`` is checked and, where the folder has one (a release),
-    ``datapackage-parquet.json`` after it; a descriptor given itself is the only one checked."""
-    report = Report()
-    for package in open_packages(target):
-        found = _Validator(package).run()
-        report.issues += found.issues
-        report.rows.update(found.rows)
-        report.seeds = report.seeds or found.seeds
-    return report
+    ``datapackage-parquet.json`` with it, so that the CSV and Parquet copies of each table are also
+    compared; a descriptor given itself is the only one checked."""
+    return _Validator(open_packages(target)).run()
+
+
+# The profiles frictionless knows without fetching them; any other ``$schema`` or ``profile`` is a URL
+# it would fetch, so it is not passed on.
+STANDARD_PROFILES = re.compile(
+    r"^(https://datapackage\.org/profiles/(1\.0|2\.0)/(datapackage|dataresource|tableschema|tabledialect)\.json"
+    r"|(tabular-)?data-(package|resource))$"
+)
+RESOURCE_KEYS = ("name", "type", "path", "scheme", "format", "mediatype", "encoding", "bytes", "hash")
+
+
+def offline_descriptor(package: Package) -> tuple[dict[str, object], list[str]]:
+    """A copy of the package's descriptor that frictionless can validate without the network, and
+    the problems that kept parts of it out. The copy holds only the resources whose path is a file
+    in the package, with their schema and dialect inlined (read from the package, never from a
+    URL), and only the keys frictionless needs to read and check them; a ``$schema`` or ``profile``
+    that is not a standard profile (frictionless would fetch it) is reported and left out."""
+    problems: list[str] = []
+    descriptor = package.descriptor
+
+    def profile(owner: dict[str, object], where: str, out: dict[str, object]) -> None:
+        for key in ("$schema", "profile"):
+            value = owner.get(key)
+            if value is None:
+                continue
+            if isinstance(value, str) and STANDARD_PROFILES.match(value):
+                out[key] = value
+            else:
+                problems.append(
+                    f"{where}{key} {value!r} is not a standard profile; not fetched, not given to frictionless"
+                )
+
+    out: dict[str, object] = {}
+    profile(descriptor, "", out)
+    resources = []
+    for resource in package.resources:
+        label = f"resource {resource.get('name')!r}: "
+        try:
+            for rel in resource_paths(resource):
+                package.resolve(rel)
+        except UnsafePath as exc:
+            problems.append(f"{label}{exc.reason}; not given to frictionless")
+            continue
+        copy = {key: resource[key] for key in RESOURCE_KEYS if key in resource}
+        profile(resource, label, copy)
+        for key in ("schema", "dialect"):
+            part = load_part(package, resource, key)
+            if isinstance(part, str):
+                problems.append(f"{label}{part}; not given to frictionless")
+                break
+            if part is not None:
+                inner = {k: v for k, v in part.items() if k not in ("$schema", "profile")}
+                profile(part, f"{label}{key}: ", inner)
+                copy[key] = inner
+        else:
+            resources.append(copy)
+    out["resources"] = resources
+    return out, problems
+
+
+@contextmanager
+def no_network() -> Iterator[None]:
+    """Within the block, opening a network connection or looking up a host name raises OSError:
+    a second line of defence behind ``offline_descriptor``, as frictionless fetches what URLs name."""
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> NoReturn:
+        raise OSError("natoseoul never uses the network")
+
+    saved = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo, socket.create_connection
+    socket.socket.connect = socket.socket.connect_ex = refuse  # type: ignore[method-assign]
+    socket.getaddrinfo = socket.create_connection = refuse
+    try:
+        yield
+    finally:
+        socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo, socket.create_connection = saved  # type: ignore[method-assign]
 
 
 def frictionless_issues(target: Path | None = None) -> list[Problem]:
     """A second opinion: frictionless's own validation of the same descriptors, as issues.
 
-    Frictionless cannot measure a Parquet source's bytes or hash (it reports the actual value as
-    None); those non-findings (in packages written before the release's Parquet descriptor
-    stopped declaring them) are left out, ``natoseoul verify`` checks them instead."""
+    Frictionless sees an offline copy of each descriptor (``offline_descriptor``) and runs with the
+    network shut (``no_network``): nothing a descriptor names is fetched. It cannot measure a
+    Parquet source's bytes or hash (it reports the actual value as None); those non-findings are
+    left out, ``natoseoul verify`` checks them instead."""
     import frictionless
 
-    issues = []
+    issues: list[Problem] = []
     for package in open_packages(target):
-        report = frictionless.validate(str(package.descriptor_path))
-        issues += [Problem(package.shown_descriptor, None, None, e.message) for e in report.errors]
+        where = package.shown_descriptor
+        descriptor, refused = offline_descriptor(package)
+        issues += [Problem(where, None, None, f"[frictionless] {problem}") for problem in refused]
+        with no_network():
+            try:
+                report = frictionless.Package(descriptor, basepath=str(package.base)).validate()
+            except (frictionless.FrictionlessException, OSError) as exc:
+                issues.append(Problem(where, None, None, f"[frictionless] {printable(exc)}"))
+                continue
+        issues += [Problem(where, None, None, e.message) for e in report.errors]
         for task in report.tasks:
             for error in task.errors:
                 if error.type in ("byte-count", "hash-count") and '"None"' in error.message:

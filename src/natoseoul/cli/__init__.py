@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from .._version import __version__
-from ..errors import DataError
+from ..errors import DataError, printable
 from ..export import FORMATS as EXPORT_FORMATS
 
 SHOW_FORMATS = ("table", "csv", "json")
@@ -93,14 +93,15 @@ def main() -> None:
 @contextmanager
 def _user_errors(exit_code: int = 1) -> Iterator[None]:
     """Bad input or data ends the command with one line naming the place, never a traceback, and
-    the exit status ``exit_code``."""
+    the exit status ``exit_code``; what the line quotes from a package is printed with its control
+    characters escaped."""
     try:
         yield
     except DataError as exc:
-        raise _UserError(str(exc), exit_code) from None
+        raise _UserError(printable(exc), exit_code) from None
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        raise _UserError(f"{where}{exc.strerror or exc}", exit_code) from None
+        raise _UserError(printable(f"{where}{exc.strerror or exc}"), exit_code) from None
 
 
 class _UserError(click.ClickException):
@@ -130,9 +131,22 @@ class _UserError(click.ClickException):
     type=click.Path(exists=True, path_type=Path),
     help="Package to export: a directory holding datapackage.json, or the descriptor (default: the installed release).",
 )
+@click.option(
+    "--from-format",
+    type=click.Choice(("csv", "parquet")),
+    help="With --from: read the tables from this format when the package holds both.",
+)
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not list each file on stderr as it is written.")
-def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None, force: bool, quiet: bool) -> None:
+def export(
+    fmt: str,
+    output: Path,
+    tables: tuple[str, ...],
+    source: Path | None,
+    from_format: str | None,
+    force: bool,
+    quiet: bool,
+) -> None:
     """Export the release tables (or those of another package) to CSV, Parquet, JSON, JSON Lines,
     SQLite, Excel, Web Annotations or PLOVER, with the licence and how to cite them.
 
@@ -152,8 +166,9 @@ def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None,
 
     With --from, the tables come from a copy of the package (CSV or Parquet resources, e.g. a
     previous export), streamed batch by batch: this converts a large CSV package to Parquet in
-    bounded memory. A cell that cannot take its field's type stops the export with FILE:ROW:FIELD;
-    `natoseoul validate` checks everything else.
+    bounded memory. A package with both a CSV and a Parquet copy of a table (an unpacked release)
+    needs --from-format to say which copy to read. A cell that cannot take its field's type stops
+    the export with FILE:ROW:FIELD; `natoseoul validate` checks everything else.
 
     The folder is committed as a whole: the files are written into a hidden folder beside it, which
     then takes its place in one rename, so a failure, Ctrl-C or kill leaves it as it was. Existing
@@ -169,22 +184,25 @@ def export(fmt: str, output: Path, tables: tuple[str, ...], source: Path | None,
       natoseoul export -f xlsx -o out --force
       natoseoul export --from natoseoul-csv -f parquet -o natoseoul-parquet
       natoseoul export -f annotations -o out && natoseoul export -f plover -o out
+      natoseoul export --from natoseoul-1.2.0/ --from-format csv -f sqlite -o db
     """
     from ..export._export import export as run_export
 
     def written(path: Path) -> None:
         if not quiet:
-            click.echo(f"wrote {path}", err=True)
+            click.echo(f"wrote {printable(path)}", err=True)
 
     from ..io._tables import Terminated
 
     try:
         with _user_errors():
-            paths = run_export(fmt, output, tables, force=force, on_written=written, source=source)
+            paths = run_export(
+                fmt, output, tables, force=force, on_written=written, source=source, from_format=from_format
+            )
     except Terminated:
-        click.echo(f"Error: terminated (SIGTERM); {output} is left as it was", err=True)
+        click.echo(f"Error: terminated (SIGTERM); {printable(output)} is left as it was", err=True)
         sys.exit(128 + 15)
-    click.echo(f"exported {len(paths)} file(s) as {fmt} to {output}")
+    click.echo(f"exported {len(paths)} file(s) as {fmt} to {printable(output)}")
 
 
 @main.command()
@@ -258,9 +276,11 @@ def validate(target: Path | None, also_frictionless: bool) -> None:
         if also_frictionless:
             issues += frictionless_issues(target)
     for issue in issues:
-        click.echo(str(issue))
+        click.echo(printable(issue))
     rows = sum(report.rows.values())
-    spans = f"spans checked against {report.seeds}" if report.seeds else "spans not checked (no seeds/ found)"
+    spans = (
+        f"spans checked against {printable(report.seeds)}" if report.seeds else "spans not checked (no seeds/ found)"
+    )
     if issues:
         click.echo(f"invalid: {len(issues)} problem(s) in {len(report.rows)} file(s), {rows} row(s); {spans}", err=True)
         sys.exit(1)
@@ -296,7 +316,7 @@ def verify(target: Path | None) -> None:
     bad = [c for c in checks if not c.ok]
     for check in bad:
         for problem in check.problems:
-            click.echo(f"{check.file}: {problem}")
+            click.echo(printable(f"{check.file}: {problem}"))
     if bad:
         click.echo(f"mismatch: {len(bad)} of {len(checks)} file(s) differ from SHA256SUMS or the descriptors", err=True)
         sys.exit(1)

@@ -228,17 +228,19 @@ def export(
     force: bool = False,
     on_written: Callable[[Path], None] | None = None,
     source: Path | None = None,
+    from_format: str | None = None,
 ) -> list[Path]:
     """Write the chosen tables (all by default) of a package to ``output`` in ``fmt``; returns the
     paths written. The package is ``source`` (a folder holding ``datapackage.json``, or the
-    descriptor), by default the installed release. Refuses to replace existing files unless ``force``;
-    commits the folder as a whole, or leaves it as it was."""
+    descriptor), by default the installed release (read from its Parquet files); a package with
+    both a CSV and a Parquet copy of a table is read from the one ``from_format`` names. Refuses to
+    replace existing files unless ``force``; commits the folder as a whole, or leaves it as it was."""
     fmt = check_format(fmt)
     if fmt in DERIVED and tables:
         raise DataError(f"--table does not apply to {fmt}: it is built from every table it needs")
     names = select_tables(tables) if fmt not in DERIVED else list(TABLES)
-    package = open_for_reading(source)
-    inputs = table_files(package, names)
+    package = open_for_reading(source, from_format)
+    inputs = table_files(package, names, from_format or ("parquet" if source is None else None))
     if output.exists() and not output.is_dir():
         raise DataError(f"{output}: exists and is not a directory")
     rels = output_names(fmt, names)

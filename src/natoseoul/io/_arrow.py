@@ -21,6 +21,7 @@ try:
         SetLookupOptions,
         StrftimeOptions,
         StrptimeOptions,
+        TrimOptions,
         call_function,
     )
 except ImportError:  # pragma: no cover - a pyarrow that moved its private module
@@ -33,6 +34,7 @@ except ImportError:  # pragma: no cover - a pyarrow that moved its private modul
         SetLookupOptions,
         StrftimeOptions,
         StrptimeOptions,
+        TrimOptions,
         call_function,
     )
 
@@ -64,6 +66,7 @@ if_else = _kernel("if_else")
 indices_nonzero = _kernel("indices_nonzero")
 take = _kernel("take")
 max_ = _kernel("max")
+min_max = _kernel("min_max")  # a struct scalar {min, max}, nulls skipped
 count_distinct = _kernel("count_distinct")
 value_counts = _kernel("value_counts")
 fill_null = _kernel("coalesce")  # the fill is a scalar of the column's type, as in pyarrow.compute.fill_null
@@ -85,6 +88,14 @@ def is_in(values: Value, value_set: pa.Array) -> Any:
 
 def match_substring_regex(values: Value, pattern: str) -> Any:
     return call_function("match_substring_regex", [values], MatchSubstringOptions(pattern))
+
+
+def starts_with(values: Value, prefix: str) -> Any:
+    return call_function("starts_with", [values], MatchSubstringOptions(prefix))
+
+
+def ltrim(values: Value, characters: str) -> Any:
+    return call_function("utf8_ltrim", [values], TrimOptions(characters))
 
 
 def strptime(values: Value, format: str, unit: str) -> Any:

@@ -2,8 +2,12 @@
 and its tables as streams of typed Arrow batches.
 
 ``validate``, ``verify`` and ``export --from`` read packages that users downloaded or edited, so a
-resource path is trusted only when it stays inside the package: no absolute paths, no ``..``, no
-URLs, and no symlink leading outside the package directory.
+path (of a resource, a schema, a dialect or a seed) is trusted only when it stays inside the
+package: no absolute paths, no ``..``, no URLs, no control characters, no symlink leading outside the
+package directory, and only regular files (no directory, FIFO or device) are read. A descriptor is
+read within limits (``MAX_DESCRIPTOR_BYTES``, ``MAX_JSON_DEPTH``, ``MAX_NUMBER_CHARS``), so a hostile
+one costs little memory and no traceback. Names taken from a package are printed through
+``errors.printable``.
 
 A table is read as text and parsed to the schema's types, so a CSV and a Parquet file give the same
 result; memory stays bounded by one batch. A cell that cannot take its type stops the stream with a
@@ -12,8 +16,11 @@ DataError naming file, row and field: ``natoseoul validate`` is what checks ever
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -23,7 +30,7 @@ import pyarrow as pa
 
 from .._release import data_dir
 from ..check._checks import HEADER_ROW, TableChecker, file_row, typed_batch
-from ..errors import DataError
+from ..errors import DataError, printable
 from ..schema import TABLES, Table
 from ._tables import TEXT_READERS
 
@@ -33,6 +40,21 @@ FORMATS = {".csv": "csv", ".parquet": "parquet"}
 ZIP_SIGNATURE = b"PK"  # how every zip archive starts (and no JSON text does)
 ZIP_END_RECORD = b"PK\x05\x06"  # in a zip's last 22 + 65535 bytes (JSON text cannot hold \x05)
 ZIP_END_SPAN = 22 + 65535
+# Limits on a descriptor (docs/bad-inputs.md): the release descriptor is about 60 KiB, 8 levels deep.
+MAX_DESCRIPTOR_BYTES = 16 << 20
+MAX_JSON_DEPTH = 64
+MAX_NUMBER_CHARS = 100  # digits, sign, point and exponent of one JSON number
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class UnsafePath(DataError):
+    """A path the package names that would lead outside it, or that cannot name a file in it.
+    The message is ``<place>: <what> '<path>' <why>``; ``reason`` is the message without the place."""
+
+    def __init__(self, what: str, rel: object, why: str) -> None:
+        place, _, label = what.rpartition(": ")
+        self.reason = f"{label} {rel!r} {why}"
+        super().__init__(f"{place}: {self.reason}" if place else self.reason)
 
 
 class ArchiveGiven(DataError):
@@ -44,7 +66,7 @@ class ArchiveGiven(DataError):
             why = "is a zip archive; check it with `natoseoul verify`, or unzip it and give the folder"
         else:
             why = "not a readable zip archive (it starts like one, but is damaged or truncated)"
-        super().__init__(f"{path}: {why}")
+        super().__init__(f"{printable(path)}: {why}")
         self.path = path
 
 
@@ -81,30 +103,78 @@ class Package:
         return [r for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
 
     def show(self, rel: str) -> str:
-        return str(self.shown / rel)
+        """How a file of the package is named in messages (control characters escaped)."""
+        return printable(self.shown / rel)
 
     @property
     def shown_descriptor(self) -> str:
         """The descriptor's name as printed (``datapackage.json`` or ``datapackage-parquet.json``)."""
         return self.show(self.descriptor_path.name)
 
-    def resolve(self, rel: str) -> Path:
-        """The file a resource path names, refusing anything that leads outside the package."""
-        check_relative(rel, f"{self.descriptor_path}: resource path")
-        path = self.base / rel
-        base = self.base.resolve()
-        if not path.resolve().is_relative_to(base):
-            raise DataError(f"{self.descriptor_path}: resource path {rel!r} is a symlink leading outside the package")
-        return path
+    def resolve(self, rel: str, what: str = "resource path") -> Path:
+        """The file a path of the package names, refusing anything that leads outside the package
+        (``UnsafePath``, its message starting with the descriptor and ``what``)."""
+        return inside(self.base, rel, f"{printable(self.descriptor_path)}: {what}")
+
+
+def inside(base: Path, rel: str, what: str) -> Path:
+    """``base / rel``, refusing a path that is absolute, remote, holds ``..`` or a control character,
+    or leads outside ``base`` through a symlink (``what`` starts the message)."""
+    check_relative(rel, what)
+    path = base / rel
+    try:
+        os.stat(path)  # Python 3.13 resolves a symlink loop without complaint; stat does not
+        outside = not path.resolve().is_relative_to(base.resolve())
+    except RuntimeError:  # Python 3.11's resolve() on a symlink loop
+        raise UnsafePath(what, rel, "is a symlink loop") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafePath(what, rel, "is a symlink loop") from None
+        try:  # missing or unreadable: reported by whoever reads it, if it stays inside
+            outside = not path.resolve().is_relative_to(base.resolve())
+        except (OSError, RuntimeError):
+            raise UnsafePath(what, rel, "cannot be resolved") from None
+    if outside:
+        raise UnsafePath(what, rel, "is a symlink leading outside the package")
+    return path
 
 
 def check_relative(rel: str, what: str) -> None:
-    """Refuse a path that is absolute, remote or contains ``..`` (``what`` starts the message)."""
+    """Refuse a path that is absolute, remote, contains ``..`` or a control character such as NUL
+    (``what`` starts the message)."""
+
+    def refuse(why: str) -> UnsafePath:
+        return UnsafePath(what, rel, why)
+
+    if not isinstance(rel, str) or not rel:
+        raise refuse("is not a file name")
+    if CONTROL.search(rel):
+        raise refuse("contains a control character; expected a plain file name")
     posix = rel.replace("\\", "/")
     if "://" in rel or posix.startswith("/") or re.match(r"[A-Za-z]:", posix) or Path(rel).is_absolute():
-        raise DataError(f"{what} {rel!r} is absolute or remote; expected a path in the package")
+        raise refuse("is absolute or remote; expected a path in the package")
     if ".." in PurePosixPath(posix).parts:
-        raise DataError(f"{what} {rel!r} contains '..'; expected a path inside the package")
+        raise refuse("contains '..'; expected a path inside the package")
+
+
+def file_problem(path: Path) -> str | None:
+    """None when ``path`` is a regular file that can be read; otherwise why not, as a message:
+    missing, a directory, a FIFO, socket or device (which would block or never end), a symlink loop."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a symlink loop"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "file is missing"
+        return f"cannot read: {exc.strerror or exc}"
+    except ValueError:  # a NUL in the name (refused earlier for names from a descriptor)
+        return "is not a valid file name"
+    if stat.S_ISDIR(mode):
+        return "is a directory, expected a file"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a FIFO, socket or device); refusing to read it"
+    return None
 
 
 def open_package(target: Path | None = None) -> Package:
@@ -117,22 +187,85 @@ def open_package(target: Path | None = None) -> Package:
         path, shown = target / DESCRIPTOR, target
     else:
         path, shown = target, target.parent
-    if not path.is_file():
-        raise DataError(f"{path}: no such file (expected a data package directory or its {DESCRIPTOR})")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc}") from None
+    problem = file_problem(path)
+    if problem == "file is missing":
+        where = printable(path)
+        raise DataError(f"{where}: no such file (expected a data package directory or its {DESCRIPTOR})")
+    if problem is not None:
+        raise DataError(f"{printable(path)}: {problem}")
+    data = read_limited(path, MAX_DESCRIPTOR_BYTES, "a descriptor")
     readable = _zip_readable(data)
     if readable is not None:
         raise ArchiveGiven(path, readable)
-    try:
-        descriptor = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path}: cannot read as JSON: {exc}") from None
+    if path.suffix.lower() == ".zip":  # named like the release zip, but not a zip at all
+        raise DataError(f"{printable(path)}: not a zip archive (no zip signature) and not a {DESCRIPTOR}")
+    descriptor = load_json(data, printable(path))
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise DataError(f"{path}: not a data package descriptor (no 'resources' list)")
+        raise DataError(f"{printable(path)}: not a data package descriptor (no 'resources' list)")
     return Package(path, descriptor, shown)
+
+
+def read_limited(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of a file of at most ``limit`` bytes (a DataError past it, before reading it all)."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise DataError(f"{printable(path)}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise DataError(f"{printable(path)}: larger than {limit >> 20} MiB, the most natoseoul reads as {what}")
+    return data
+
+
+def _number(text: str) -> int | float:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError(f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS} are read)")
+    return float(text) if any(c in text for c in ".eE") else int(text)
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ValueError(f"the key {twice!r} appears twice in one object")
+    return out
+
+
+def load_json(data: bytes, shown: str) -> Any:
+    """JSON read within the limits of a descriptor: numbers of at most ``MAX_NUMBER_CHARS``
+    characters, no NaN or Infinity, no key twice in an object, nesting at most ``MAX_JSON_DEPTH``
+    deep. Anything else is a DataError ``<shown>: cannot read as JSON: <reason>``."""
+    try:
+        value = json.loads(
+            data, parse_int=_number, parse_float=_number, parse_constant=_no_constant, object_pairs_hook=_object
+        )
+    except RecursionError:
+        raise DataError(f"{shown}: cannot read as JSON: nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
+        raise DataError(f"{shown}: cannot read as JSON: {printable(exc)}") from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise DataError(f"{shown}: cannot read as JSON: nested deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deep arrays and objects nest in ``value`` (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack += [(child, depth + 1) for child in children]
+    return deepest
 
 
 def package_folder(target: Path | None) -> Path | None:
@@ -152,10 +285,12 @@ def open_packages(target: Path | None = None) -> list[Package]:
     return packages
 
 
-def open_for_reading(target: Path | None = None) -> Package:
+def open_for_reading(target: Path | None = None, from_format: str | None = None) -> Package:
     """The package to read tables from: a release's Parquet descriptor where ``target`` is a folder
-    that has one (Parquet reads faster and gives the same rows), else ``open_package(target)``."""
-    return open_packages(target)[-1]
+    that has one (Parquet reads faster and gives the same rows) unless ``from_format`` is ``csv``,
+    else ``open_package(target)``."""
+    packages = open_packages(target)
+    return packages[0] if from_format == "csv" else packages[-1]
 
 
 def resource_paths(resource: dict[str, Any]) -> list[str]:
@@ -178,7 +313,7 @@ def resource_table(resource: dict[str, Any]) -> tuple[str | None, str | None]:
     return table, fmt
 
 
-PREFERRED = ("parquet", "csv")  # a package with both formats is read from Parquet
+PREFERRED = ("parquet", "csv")  # the formats a table is read from
 
 
 @dataclass(frozen=True)
@@ -213,23 +348,42 @@ class TableFile:
         return pa.Table.from_batches(list(self.batches()), self.table.arrow_schema())
 
 
-def table_files(package: Package, names: Iterable[str]) -> dict[str, TableFile]:
-    """The file of each table named, in the order given; a table the package lacks is a DataError."""
-    found: dict[str, dict[str, str]] = {}
+def table_files(package: Package, names: Iterable[str], choose: str | None = None) -> dict[str, TableFile]:
+    """The file of each table named, in the order given. A table the package lacks, a table with
+    both a CSV and a Parquet copy when ``choose`` (``csv`` or ``parquet``) does not say which to read,
+    or a descriptor problem of a table read (``check._descriptor``) is a DataError."""
+    names = list(names)
+    from ..check._descriptor import descriptor_problems  # the check module imports this one
+
+    problems = descriptor_problems(package, names)
+    where = package.shown_descriptor
+    if problems:
+        more = f" (and {len(problems) - 1} more; `natoseoul validate` lists them)" if len(problems) > 1 else ""
+        raise DataError(f"{where}: {problems[0]}{more}")
+    found: dict[str, dict[str, list[str]]] = {}
     for resource in package.resources:
         table, fmt = resource_table(resource)
         paths = resource_paths(resource)
         if table is not None and fmt in PREFERRED and len(paths) == 1:
-            found.setdefault(table, {}).setdefault(fmt, paths[0])
+            found.setdefault(table, {}).setdefault(fmt, []).append(paths[0])
     files = {}
     for name in names:
-        formats = found.get(name, {})
-        fmt = next((f for f in PREFERRED if f in formats), None)
-        if fmt is None:
-            where = package.shown_descriptor
-            raise DataError(f"{where}: no CSV or Parquet resource for table {name!r}")
-        path = package.resolve(formats[fmt])
-        if not path.is_file():
-            raise DataError(f"{package.show(formats[fmt])}: file is missing")
-        files[name] = TableFile(TABLES[name], path, fmt, package.show(formats[fmt]))
+        formats = {f: found.get(name, {}).get(f, []) for f in (choose,) if f} if choose else found.get(name, {})
+        if not any(formats.values()):
+            kind = "CSV or Parquet" if choose is None else "CSV" if choose == "csv" else "Parquet"
+            raise DataError(f"{where}: no {kind} resource for table {name!r}")
+        copies = [p for paths in formats.values() for p in paths]
+        if len(copies) > 1:
+            shown = ", ".join(printable(p) for p in copies)
+            if sum(1 for paths in formats.values() if paths) > 1:
+                how = "both a CSV and a Parquet copy", "choose one with --from-format csv or --from-format parquet"
+            else:
+                how = f"{len(copies)} resources", "refusing an ambiguous package"
+            raise DataError(f"{where}: table {name!r} has {how[0]} ({shown}); {how[1]}")
+        fmt, (rel,) = next((f, paths) for f, paths in formats.items() if paths)
+        path = package.resolve(rel)
+        problem = file_problem(path)
+        if problem is not None:
+            raise DataError(f"{package.show(rel)}: {problem}")
+        files[name] = TableFile(TABLES[name], path, fmt, package.show(rel))
     return files

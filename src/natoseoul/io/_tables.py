@@ -15,11 +15,12 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..errors import DataError, excerpt
+from ..errors import DataError, excerpt, printable
 from ..schema import Table
 from . import _arrow as kernels
 
@@ -36,6 +37,8 @@ PARQUET_OPTIONS: dict[str, object] = {
 }
 ROW_GROUP_ROWS = 1 << 17
 PARQUET_BATCH_ROWS = 1 << 16  # rows per batch when a Parquet file is read back as text
+PARQUET_BATCH_BYTES = 64 << 20  # at most about this much data per batch (as the metadata sizes it)
+MAX_CSV_RECORD = 64 << 20  # the longest CSV record read: blocks grow from CSV_BLOCK_SIZE up to this
 
 
 def _csv_options() -> pacsv.WriteOptions:
@@ -523,52 +526,108 @@ def csv_batches(
     is a ``CSVRowError`` naming its row (the parser knows row numbers when it reads on one thread).
     The file is memory-mapped, so the parser reads the page cache in place instead of a copy in fresh
     memory (at 100k rows a fifth fewer page faults and about 10 ms less per validate).
+
+    A record longer than a block cannot be parsed; the file is then read again with blocks four
+    times as large (the rows already given are skipped), up to ``MAX_CSV_RECORD``: a longer
+    record is a DataError saying so.
     """
+    shown = printable(path)
     bad_rows: list[CSVRowError] = []
 
     def refuse(row: pacsv.InvalidRow) -> str:
         if row.number is not None:
             got = f"expected {row.expected_columns} cells, got {row.actual_columns}: {excerpt(row.text)}"
-            bad_rows.append(CSVRowError(path, row.number, f"cannot read as CSV: {got}"))
+            bad_rows.append(CSVRowError(path, row.number, f"cannot read as CSV: {printable(got)}"))
         return "error"
 
-    try:
-        reader = pacsv.open_csv(
-            pa.memory_map(str(path)),
-            read_options=pacsv.ReadOptions(block_size=block_size, use_threads=False),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in table.field_names},
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=False,
-                null_values=[""],
-                check_utf8=True,
-            ),
-        )
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise (bad_rows[0] if bad_rows else DataError(f"{path}: cannot read as CSV: {_arrow_message(exc)}")) from None
+    def failure(exc: BaseException, rows: int) -> DataError:
+        if bad_rows:
+            return bad_rows[0]
+        if _straddles(exc):
+            return DataError(
+                f"{shown}: a CSV record after row {rows + 1} is longer than {MAX_CSV_RECORD >> 20} MiB, "
+                "the most natoseoul reads in one record"
+            )
+        return DataError(f"{shown}: cannot read as CSV: {_arrow_message(exc)}")
+
+    def open_reader(size: int) -> tuple[pacsv.CSVStreamingReader, int]:
+        while True:
+            try:
+                return pacsv.open_csv(
+                    pa.memory_map(str(path)),
+                    read_options=pacsv.ReadOptions(block_size=size, use_threads=False),
+                    parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types={name: pa.string() for name in table.field_names},
+                        strings_can_be_null=True,
+                        quoted_strings_can_be_null=False,
+                        null_values=[""],
+                        check_utf8=True,
+                    ),
+                ), size
+            except (pa.ArrowInvalid, OSError) as exc:
+                if not _straddles(exc) or size >= MAX_CSV_RECORD:
+                    raise failure(exc, 0) from None
+                size = min(size * 4, MAX_CSV_RECORD)
+
+    reader, size = open_reader(block_size)
     header = reader.schema.names
 
     def batches() -> Iterator[pa.RecordBatch]:
+        nonlocal reader, size
+        done = skip = 0  # rows given so far; rows to skip after reading the file again
         while True:
             try:
                 batch = reader.read_next_batch()
             except StopIteration:
                 return
             except (pa.ArrowInvalid, OSError) as exc:
-                error = bad_rows[0] if bad_rows else DataError(f"{path}: cannot read as CSV: {_arrow_message(exc)}")
-                raise error from None
+                if not _straddles(exc) or size >= MAX_CSV_RECORD:
+                    raise failure(exc, done) from None
+                reader, size = open_reader(min(size * 4, MAX_CSV_RECORD))
+                skip = done
+                continue
+            if skip:
+                batch, skip = batch.slice(min(skip, batch.num_rows)), max(0, skip - batch.num_rows)
+                if not batch.num_rows:
+                    continue
+            _check_cells(batch, shown, done)
+            done += batch.num_rows
             yield _as_text(batch)
 
     return header, batches()
 
 
-class CSVRowError(DataError):
-    """A CSV record that cannot be read, with its row number (the header is row 1)."""
+def _check_cells(batch: pa.RecordBatch, shown: str, offset: int) -> None:
+    """Refuse a cell longer than ``MAX_CSV_RECORD`` (a record may hold one when it straddles only one
+    block boundary): the limit holds wherever the cell falls in the file."""
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        if not (pa.types.is_string(column.type) or pa.types.is_binary(column.type)) or not len(column):
+            continue
+        offsets = memoryview(column.buffers()[1]).cast("i")
+        if offsets[column.offset + len(column)] - offsets[column.offset] <= MAX_CSV_RECORD:
+            continue  # the usual case: the whole column is shorter than the limit (read off its offsets)
+        lengths = kernels.binary_length(column)
+        longest = kernels.max_(lengths).as_py() or 0
+        if longest > MAX_CSV_RECORD:
+            row = kernels.indices_nonzero(kernels.greater(lengths, pa.scalar(MAX_CSV_RECORD, lengths.type)))[0].as_py()
+            why = f"a cell of {longest >> 20} MiB; the most natoseoul reads is {MAX_CSV_RECORD >> 20} MiB"
+            raise CSVRowError(shown, offset + row + 2, why, printable(name))
 
-    def __init__(self, path: Path, row: int, reason: str) -> None:
-        super().__init__(f"{path}:{row}: {reason}")
-        self.row, self.reason = row, reason
+
+def _straddles(exc: BaseException) -> bool:
+    """Whether Arrow's CSV reader failed on a record longer than its block."""
+    return "straddl" in str(exc)
+
+
+class CSVRowError(DataError):
+    """A record (or a column) of a table file that cannot be read: its row number (the header is row
+    1; None for a column), its field when one cell or column is the cause, and why."""
+
+    def __init__(self, path: Path | str, row: int | None, reason: str, field: str | None = None) -> None:
+        place = printable(path) + (f":{row}" if row is not None else "") + (f":{field}" if field else "")
+        super().__init__(f"{place}: {reason}")
+        self.row, self.reason, self.field = row, reason, field
 
 
 def _as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -583,27 +642,130 @@ def _as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
 def _arrow_message(exc: BaseException) -> str:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if "invalid UTF8" in first:
-        return f"not UTF-8 text (save the file as UTF-8): {first}"
-    return first
+        return printable(f"not UTF-8 text (save the file as UTF-8): {first}")
+    return printable(first)
 
 
 def parquet_text_batches(path: Path, table: Table) -> tuple[list[str], Iterator[pa.RecordBatch]]:
-    """A Parquet file as text cells, like ``csv_batches``, so one set of checks serves both."""
+    """A Parquet file as text cells, like ``csv_batches``, so one set of checks serves both.
+
+    The file's metadata is checked against its data as it is read, since other readers trust it:
+    the row counts of the footer and of each row group, the text columns' UTF-8 (Parquet readers
+    do not check it), and each column chunk's statistics (null count, minimum and maximum, which
+    query engines use to skip row groups). A contradiction is a DataError naming the row group and
+    column. Batches hold about ``PARQUET_BATCH_BYTES`` of data, by the sizes the metadata gives."""
     import pyarrow.parquet as pq  # here, not on import: validating CSV does without it
 
+    shown = printable(path)
     try:
         parquet = pq.ParquetFile(path)
+        meta = parquet.metadata
+        groups = [meta.row_group(i) for i in range(meta.num_row_groups)]
     except (pa.ArrowException, OSError) as exc:
-        raise DataError(f"{path}: cannot read as Parquet: {_arrow_message(exc)}") from None
+        raise DataError(f"{shown}: cannot read as Parquet: {_arrow_message(exc)}") from None
+    in_groups = sum(g.num_rows for g in groups)
+    if in_groups != meta.num_rows:
+        raise DataError(f"{shown}: the footer says {meta.num_rows} rows, its row groups hold {in_groups}")
+    names = parquet.schema_arrow.names
 
     def batches() -> Iterator[pa.RecordBatch]:
-        try:
-            for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-                yield _as_text(batch)
-        except (pa.ArrowException, OSError) as exc:
-            raise DataError(f"{path}: cannot read as Parquet: {_arrow_message(exc)}") from None
+        for i, group in enumerate(groups):
+            per_row = max(1, group.total_byte_size // max(1, group.num_rows))
+            rows = max(1, min(PARQUET_BATCH_ROWS, PARQUET_BATCH_BYTES // per_row))
+            seen = ColumnStats(len(names))
+            try:
+                for batch in parquet.iter_batches(batch_size=rows, row_groups=[i]):
+                    seen.add(batch)
+                    yield _as_text(_valid_utf8(batch, shown))
+            except (pa.ArrowException, OSError) as exc:
+                raise DataError(f"{shown}: cannot read as Parquet: {_arrow_message(exc)}") from None
+            problem = seen.contradiction(group)
+            if problem is not None:
+                raise DataError(f"{shown}: row group {i}: {problem}; the file's metadata contradicts its data")
 
-    return parquet.schema_arrow.names, batches()
+    return names, batches()
+
+
+def _valid_utf8(batch: pa.RecordBatch, shown: str) -> pa.RecordBatch:
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            try:
+                column.validate(full=True)
+            except pa.ArrowInvalid:
+                raise CSVRowError(
+                    shown, None, "a text value is not UTF-8 (the file is damaged)", printable(name)
+                ) from None
+    return batch
+
+
+class ColumnStats:
+    """The row count, null counts, minima and maxima of the columns of one row group, batch by batch."""
+
+    def __init__(self, columns: int) -> None:
+        self.rows = 0
+        self.nulls = [0] * columns
+        self.low: list[Any] = [None] * columns
+        self.high: list[Any] = [None] * columns
+        self.names: list[str] = []
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.rows += batch.num_rows
+        self.names = batch.schema.names
+        for i, column in enumerate(batch.columns):
+            self.nulls[i] += column.null_count
+            if column.null_count == len(column) or not _ordered(column.type):
+                continue
+            pair = kernels.min_max(_comparable(column))
+            low, high = pair["min"].as_py(), pair["max"].as_py()
+            self.low[i] = low if self.low[i] is None or low < self.low[i] else self.low[i]
+            self.high[i] = high if self.high[i] is None or high > self.high[i] else self.high[i]
+
+    def contradiction(self, group: Any) -> str | None:
+        """What the row group's metadata says that its data does not, or None."""
+        if self.rows != group.num_rows:
+            return f"the metadata says {group.num_rows} rows, the data holds {self.rows}"
+        for i, name in enumerate(self.names):
+            if i >= group.num_columns:
+                break
+            stats = group.column(i).statistics
+            if stats is None:
+                continue
+            where = f"column {name!r}"
+            if stats.has_null_count and stats.null_count != self.nulls[i]:
+                return f"{where}: the statistics count {stats.null_count} nulls, the data holds {self.nulls[i]}"
+            if not stats.has_min_max or self.low[i] is None:
+                continue
+            try:
+                low, high = stats.min_raw, stats.max_raw
+            except (pa.ArrowException, ValueError):
+                return f"{where}: the statistics cannot be read"
+            if low is None or high is None or type(low) is not type(self.low[i]):
+                continue  # statistics of another physical type (reported as the column's stored type)
+            if low > self.low[i] or high < self.high[i]:
+                return (
+                    f"{where}: the statistics give the range {_shown(low)} to {_shown(high)}, "
+                    f"the data holds {_shown(self.low[i])} to {_shown(self.high[i])}"
+                )
+        return None
+
+
+def _ordered(type_: pa.DataType) -> bool:
+    return bool(pa.types.is_string(type_) or pa.types.is_integer(type_) or pa.types.is_date32(type_))
+
+
+def _comparable(column: pa.Array) -> pa.Array:
+    """The column as Parquet orders and stores its statistics: text as bytes, dates as day numbers."""
+    if pa.types.is_string(column.type):
+        return kernels.cast(column, pa.binary())
+    if pa.types.is_date32(column.type):
+        return kernels.cast(column, pa.int32())
+    return column
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return repr(excerpt(value, 40)) if isinstance(value, str) else str(value)
 
 
 TEXT_READERS = {"csv": csv_batches, "parquet": parquet_text_batches}
