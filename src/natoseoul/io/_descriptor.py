@@ -67,7 +67,8 @@ def _metadata(meta: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _csv_resource(table: Table, path: str, schema: Any, stats: dict[str, Any]) -> dict[str, Any]:
+def _resource(table: Table, path: str, fmt: str, mediatype: str) -> dict[str, Any]:
+    """What every resource of a table says, whatever its format."""
     return {
         "name": table.name,
         "type": "table",
@@ -75,8 +76,14 @@ def _csv_resource(table: Table, path: str, schema: Any, stats: dict[str, Any]) -
         "description": f"One row per {table.row_is}. {table.description}",
         "path": path,
         "scheme": "file",
-        "format": "csv",
-        "mediatype": "text/csv",
+        "format": fmt,
+        "mediatype": mediatype,
+    }
+
+
+def _csv_resource(table: Table, path: str, schema: Any, stats: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **_resource(table, path, "csv", "text/csv"),
         "encoding": "utf-8",
         **stats,
         "dialect": {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json", "header": True,
@@ -105,17 +112,7 @@ def release_descriptor(meta: dict[str, Any], stats: dict[str, dict[str, Any]]) -
 
 
 def _parquet_resource(table: Table, path: str) -> dict[str, Any]:
-    return {
-        "name": table.name,
-        "type": "table",
-        "title": table.title,
-        "description": f"One row per {table.row_is}. {table.description}",
-        "path": path,
-        "scheme": "file",
-        "format": "parquet",
-        "mediatype": "application/vnd.apache.parquet",
-        "schema": table.table_schema(),
-    }
+    return {**_resource(table, path, "parquet", "application/vnd.apache.parquet"), "schema": table.table_schema()}
 
 
 def parquet_descriptor(meta: dict[str, Any]) -> dict[str, Any]:
