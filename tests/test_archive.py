@@ -252,7 +252,7 @@ def _central_entries(data: bytearray) -> list[int]:
     ("field", "value", "message"),
     [
         (6, 0xFF, "not a readable zip archive: zip file version 25.5"),  # "version needed to extract"
-        (8, 0x01, "SHA256SUMS: cannot read: File "),  # flag bit 0: every entry claims to be encrypted
+        (8, 0x01, "SHA256SUMS: cannot read from the archive: File "),  # flag bit 0: every entry claims to be encrypted
     ],
     ids=["unknown-zip-version", "encrypted-entries"],
 )

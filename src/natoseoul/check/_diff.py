@@ -23,11 +23,11 @@ from ..errors import DataError, excerpt
 from ..io._package import (
     DESCRIPTOR,
     Package,
-    _zip_readable,
     check_relative,
     open_package,
     resource_paths,
     resource_table,
+    zip_file_readable,
 )
 from ..io._tables import TEXT_READERS, CSVRowError
 from ..schema import TABLES, Table
@@ -103,10 +103,10 @@ def opened(target: Path | None) -> Iterator[Package]:
     release by default); a zip is unpacked into a temporary folder that is removed afterwards."""
     if target is not None and target.is_file():
         try:
-            data = target.read_bytes()
+            readable = zip_file_readable(target)  # its first and last bytes, not the whole file
         except OSError as exc:
             raise DataError(f"{target}: cannot read: {exc.strerror or exc}") from None
-        if _zip_readable(data) is not None:
+        if readable is not None:
             with tempfile.TemporaryDirectory(prefix="natoseoul-diff-") as tmp:
                 folder = _unpack(target, Path(tmp))
                 package = open_package(folder)

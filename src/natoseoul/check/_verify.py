@@ -12,6 +12,11 @@ every other file. ``verify`` checks, in a folder or in a zip read in place (neve
 - the descriptors at the top (``datapackage*.json``): each resource's file must be one the manifest
   lists, and match the ``bytes`` and ``hash`` the descriptor records where it records them.
 
+A package is read as a stranger's (docs/bad-inputs.md): no symlink is followed and no FIFO or device
+opened; the manifest and the descriptors are read within the limits of ``io/_package.py`` (16 MiB,
+64 levels of JSON), refused by their size before any byte is read, so a zip member that expands to
+gigabytes costs no memory; names from the package are printed through ``errors.printable``.
+
 A folder may also hold the release's own archive (``natoseoul-<version>.zip``, the version its
 ``datapackage.json`` gives), as a checkout's ``dist/`` does: it is verified too, member by member.
 """
@@ -19,26 +24,35 @@ A folder may also hold the release's own archive (``natoseoul-<version>.zip``, t
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from .._release import data_dir
-from ..errors import DataError
+from ..errors import DataError, printable
 from ..io._descriptor import stream_digest
 from ..io._manifest import MANIFEST, parse
-from ..io._package import _zip_readable, check_relative, resource_paths
+from ..io._package import (
+    MAX_DESCRIPTOR_BYTES,
+    check_relative,
+    file_problem,
+    parse_json,
+    resource_paths,
+    too_large,
+    zip_file_readable,
+)
 
 # What zipfile raises on a damaged archive: a bad structure or compressed stream, a truncated one,
 # a compression method or zip version it does not know, or an entry flagged as encrypted.
 UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 ARCHIVE_NAME = "natoseoul"
+MAX_MANIFEST_BYTES = MAX_DESCRIPTOR_BYTES  # the release's is 5 KiB; 16 MiB lists some 200,000 files
 
 
 @dataclass(frozen=True)
@@ -65,18 +79,28 @@ def _expected_hash(value: object) -> tuple[str, str] | None:
 
 @dataclass(frozen=True)
 class _Entry:
-    """A file of the tree being verified: ``irregular`` says why it is not a plain file (or is None)."""
+    """A file of the tree being verified: ``irregular`` says why it is not a plain file (or is None);
+    ``size`` is its size as the folder or the zip's directory gives it, before anything is read."""
 
     irregular: str | None
     open: Callable[[], IO[bytes]]
+    size: int
 
 
 class _Tree:
-    """The files of a folder or of a zip's top folder, by path relative to it."""
+    """The files of a folder or of a zip's top folder, by path relative to it (``folders``: the
+    folders in it, so that a folder where the manifest lists a file is called one)."""
 
-    def __init__(self, shown: str, entries: dict[str, _Entry], unreadable: tuple[type[Exception], ...]) -> None:
+    def __init__(
+        self,
+        shown: str,
+        entries: dict[str, _Entry],
+        unreadable: tuple[type[Exception], ...],
+        folders: set[str] | frozenset[str] = frozenset(),
+    ) -> None:
         self.shown_root = shown
         self.entries = entries
+        self.folders = folders
         self.errors: tuple[type[Exception], ...] = (OSError, *unreadable)  # what reading a file may raise
 
     def show(self, rel: str) -> str:
@@ -88,7 +112,41 @@ class _Tree:
             with self.entries[rel].open() as f:
                 return stream_digest(f, algorithm)
         except self.errors as exc:
-            return f"cannot read: {exc}" if isinstance(exc, OSError) else f"cannot read from the archive: {exc}"
+            return self.cannot_read(exc)
+
+    @staticmethod
+    def cannot_read(exc: Exception) -> str:
+        if isinstance(exc, OSError):
+            return f"cannot read: {exc.strerror or exc}"
+        return f"cannot read from the archive: {exc}"
+
+    def read(self, rel: str, limit: int, what: str) -> bytes | str:
+        """The bytes of a file of at most ``limit`` bytes, or why not: refused by its size before a
+        byte is read, and never read past ``limit`` (a size the zip's directory understates is
+        caught by zipfile's CRC check at the end of the member)."""
+        entry = self.entries[rel]
+        if entry.size > limit:
+            return too_large(limit, what)
+        try:
+            with entry.open() as f:
+                data = f.read(limit + 1)
+        except self.errors as exc:
+            return self.cannot_read(exc)
+        return too_large(limit, what) if len(data) > limit else data
+
+    def read_json(self, rel: str) -> Any:
+        """A descriptor read within the limits of ``io/_package.py``, or a str saying why it cannot be."""
+        data = self.read(rel, MAX_DESCRIPTOR_BYTES, "a descriptor")
+        if isinstance(data, str):
+            return _Problem(data)
+        try:
+            return parse_json(data)
+        except ValueError as exc:
+            return _Problem(f"cannot read as JSON: {exc}")
+
+
+class _Problem(str):
+    """What ``_Tree.read_json`` returns instead of a value (a JSON string is a str too)."""
 
 
 def verify_package(target: Path | None = None) -> list[FileCheck]:
@@ -100,24 +158,31 @@ def verify_package(target: Path | None = None) -> list[FileCheck]:
         return _verify_folder(data_dir(), str(data_dir()))
     if target.is_dir():
         return _verify_folder(target, str(target).rstrip("/") or "/")
-    if not target.is_file():
-        raise DataError(f"{target}: no such file or folder")
+    problem = file_problem(target)  # a FIFO is never opened, a symlink loop is named as one
+    if problem is not None:
+        raise DataError(f"{printable(target)}: {'no such file or folder' if problem == 'file is missing' else problem}")
     try:
-        data = target.read_bytes()
+        readable = zip_file_readable(target)  # by its first bytes or its end record, not read whole
     except OSError as exc:
-        raise DataError(f"{target}: cannot read: {exc.strerror or exc}") from None
-    if _zip_readable(data) is not None:  # a zip (or a damaged one), by its first bytes or its end record
+        raise DataError(f"{printable(target)}: cannot read: {exc.strerror or exc}") from None
+    if readable is not None:
         return verify_archive(target)
+    if target.suffix.lower() == ".zip":  # named like the release zip, but not a zip at all
+        raise DataError(f"{printable(target)}: not a zip archive (no zip signature) and not a file of a release folder")
     return _verify_folder(target.parent, str(target.parent))
 
 
 def _verify_folder(folder: Path, shown: str) -> list[FileCheck]:
     entries: dict[str, _Entry] = {}
-    for rel, irregular, path in _walk(folder):
-        entries[rel] = _Entry(irregular, lambda p=path: p.open("rb"))  # type: ignore[misc]
+    folders: set[str] = set()
+    for rel, irregular, path, size in _walk(folder):
+        if irregular == "folder":
+            folders.add(rel)
+            continue
+        entries[rel] = _Entry(irregular, lambda p=path: p.open("rb"), size)  # type: ignore[misc]
     if MANIFEST not in entries:
         raise DataError(f"{shown}: no {MANIFEST}: not a release or export folder (releases before 1.2.0 have none)")
-    tree = _Tree(shown, entries, ())
+    tree = _Tree(shown, entries, (), folders)
     beside = _archive_beside(folder, tree)
     checks = _verify_tree(tree)
     if beside is not None:
@@ -125,23 +190,28 @@ def _verify_folder(folder: Path, shown: str) -> list[FileCheck]:
     return checks
 
 
-def _walk(folder: Path) -> Iterator[tuple[str, str | None, Path]]:
-    """Every file under ``folder`` (rel path, why it is not a regular file or None, path), without
-    following symlinks: a symlink is reported as one, whatever it points at."""
-    for directory, dirnames, filenames in os.walk(folder, followlinks=False):
+def _walk(folder: Path) -> Iterator[tuple[str, str | None, Path, int]]:
+    """Every file under ``folder`` (rel path, why it is not a regular file or None, path, size), and
+    every folder (why: ``"folder"``), without following symlinks: a symlink is reported as one,
+    whatever it points at. A folder that cannot be listed is a DataError, not files gone missing."""
+
+    def unreadable(exc: OSError) -> None:
+        raise DataError(f"{printable(exc.filename)}: cannot read the folder: {exc.strerror or exc}")
+
+    for directory, dirnames, filenames in os.walk(folder, onerror=unreadable, followlinks=False):
         base = Path(directory)
         for name in sorted([*dirnames, *filenames]):
             path = base / name
             rel = path.relative_to(folder).as_posix()
-            mode = path.lstat().st_mode
-            if stat.S_ISLNK(mode):
-                yield rel, "is a symlink; a release holds regular files only", path
-            elif stat.S_ISDIR(mode):
-                continue
-            elif not stat.S_ISREG(mode):
-                yield rel, "is not a regular file", path
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                yield rel, "is a symlink; a release holds regular files only", path, 0
+            elif stat.S_ISDIR(info.st_mode):
+                yield rel, "folder", path, 0
+            elif not stat.S_ISREG(info.st_mode):
+                yield rel, "is not a regular file", path, 0
             else:
-                yield rel, None, path
+                yield rel, None, path, info.st_size
         dirnames.sort()
 
 
@@ -151,11 +221,8 @@ def _archive_beside(folder: Path, tree: _Tree) -> str | None:
     entry = tree.entries.get("datapackage.json")
     if entry is None or entry.irregular:
         return None
-    try:
-        with entry.open() as f:
-            version = json.load(f).get("version")
-    except (OSError, ValueError, AttributeError):
-        return None
+    descriptor = tree.read_json("datapackage.json")  # a problem is reported when it is checked
+    version = descriptor.get("version") if isinstance(descriptor, dict) else None
     name = f"{ARCHIVE_NAME}-{version}.zip"
     if isinstance(version, str) and name in tree.entries and not tree.entries[name].irregular:
         del tree.entries[name]
@@ -168,11 +235,10 @@ def _verify_tree(tree: _Tree) -> list[FileCheck]:
     manifest = tree.entries[MANIFEST]
     if manifest.irregular:
         raise DataError(f"{tree.show(MANIFEST)}: {manifest.irregular}")
-    try:
-        with manifest.open() as f:
-            listed = parse(f.read(), tree.show(MANIFEST))
-    except tree.errors as exc:
-        raise DataError(f"{tree.show(MANIFEST)}: cannot read: {exc}") from None
+    data = tree.read(MANIFEST, MAX_MANIFEST_BYTES, "a manifest")
+    if isinstance(data, str):
+        raise DataError(f"{tree.show(MANIFEST)}: {data}")
+    listed = parse(data, tree.show(MANIFEST))
     for rel in listed:
         check_relative(rel, f"{tree.show(MANIFEST)}: path")
     problems: dict[str, list[str]] = {MANIFEST: []}
@@ -185,6 +251,8 @@ def _verify_tree(tree: _Tree) -> list[FileCheck]:
             found.append(entry.irregular)
         elif rel not in listed:
             found.append(f"not listed in {MANIFEST}")
+        elif _is_descriptor(rel) and entry.size > MAX_DESCRIPTOR_BYTES:  # never hashed nor read
+            found.append(too_large(MAX_DESCRIPTOR_BYTES, "a descriptor"))
         else:
             digest = tree.digest(rel)
             if isinstance(digest, str):
@@ -195,7 +263,8 @@ def _verify_tree(tree: _Tree) -> list[FileCheck]:
                 found.append(f"sha256: expected {listed[rel]}, found {digest[1]} ({digest[0]} bytes)")
     for rel in listed:
         if rel not in tree.entries:
-            problems.setdefault(rel, []).append("file is missing")
+            missing = "is a directory, expected a file" if rel in tree.folders else "file is missing"
+            problems.setdefault(rel, []).append(missing)
     for rel in sorted(r for r in measured if _is_descriptor(r)):
         _check_descriptor(tree, rel, listed, measured, problems)
     return [FileCheck(tree.show(rel), tuple(found)) for rel, found in problems.items()]
@@ -212,12 +281,9 @@ def _check_descriptor(
     """A descriptor must describe some resource; every resource's file must be one the manifest lists
     and have the ``bytes`` and ``hash`` the descriptor records (where it records them)."""
     found = problems[rel]
-    errors: tuple[type[Exception], ...] = (ValueError, *tree.errors)
-    try:
-        with tree.entries[rel].open() as f:
-            descriptor: Any = json.load(f)
-    except errors as exc:
-        found.append(f"cannot read as JSON: {exc}")
+    descriptor = tree.read_json(rel)
+    if isinstance(descriptor, _Problem):
+        found.append(descriptor)
         return
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list):
@@ -244,10 +310,17 @@ def _declared(tree: _Tree, rel: str, resource: dict[str, Any], actual: tuple[int
     out = []
     shown = tree.show(rel)
     size = resource.get("bytes")
-    if size is not None and size != actual[0]:
-        out.append(f"resource {resource.get('name')!r}: bytes: expected {size}, {rel} has {actual[0]}")
-    expected = _expected_hash(resource.get("hash"))
+    if size is not None and (type(size) is not int or size != actual[0]):  # bool and float are not sizes
+        given = size if type(size) is int else f"{size!r} (a {_json_type(size)}, not an integer)"
+        out.append(f"resource {resource.get('name')!r}: bytes: expected {given}, {rel} has {actual[0]}")
+    recorded = resource.get("hash")
+    expected = _expected_hash(recorded)
     if expected is None:
+        if recorded is not None:
+            out.append(
+                f"resource {resource.get('name')!r}: hash: expected a string such as 'sha256:<hex>', "
+                f"found {recorded!r} (a {_json_type(recorded)})"
+            )
         return out
     algorithm, hexdigest = expected
     if algorithm not in hashlib.algorithms_available or algorithm.startswith("shake_"):
@@ -261,12 +334,18 @@ def _declared(tree: _Tree, rel: str, resource: dict[str, Any], actual: tuple[int
     return out
 
 
+def _json_type(value: object) -> str:
+    """The JSON type of a value as read by ``json``."""
+    names = {bool: "boolean", int: "number", float: "number", str: "string", list: "array", dict: "object"}
+    return names.get(type(value), "null")
+
+
 def verify_archive(path: Path) -> list[FileCheck]:
     """Check a release zip in place: its members against the manifest in its one top folder."""
     try:
         with zipfile.ZipFile(path) as archive:
-            top, entries, outside = _archive_tree(path, archive)
-            tree = _Tree(f"{path}/{top}", entries, UNREADABLE)
+            top, entries, folders, outside = _archive_tree(path, archive)
+            tree = _Tree(f"{path}/{top}", entries, UNREADABLE, folders)
             return outside + _verify_tree(tree)
     except UNREADABLE as exc:
         raise DataError(f"{path}: not a readable zip archive: {exc}") from None
@@ -277,14 +356,17 @@ def _member_irregular(info: zipfile.ZipInfo) -> str | None:
     kind = stat.S_IFMT(info.external_attr >> 16) if info.create_system == 3 else 0
     if kind == stat.S_IFLNK:
         return "is a symlink; a release holds regular files only"
+    if kind == stat.S_IFDIR:
+        return "is a directory, expected a file"
     if kind not in (0, stat.S_IFREG):
         return "is not a regular file"
     return None
 
 
-def _archive_tree(path: Path, archive: zipfile.ZipFile) -> tuple[str, dict[str, _Entry], list[FileCheck]]:
-    """The archive's top folder, the files under it, and a FileCheck for each member outside it.
-    Unsafe or repeated names are refused (what is checked must be what an unzip tool extracts)."""
+def _archive_tree(path: Path, archive: zipfile.ZipFile) -> tuple[str, dict[str, _Entry], set[str], list[FileCheck]]:
+    """The archive's top folder, the files and the folders under it, and a FileCheck for each member
+    outside it. Unsafe or repeated names are refused (what is checked must be what an unzip tool
+    extracts)."""
     infos: dict[str, zipfile.ZipInfo] = {}
     for info in archive.infolist():
         check_relative(info.filename, f"{path}: member")
@@ -300,13 +382,18 @@ def _archive_tree(path: Path, archive: zipfile.ZipFile) -> tuple[str, dict[str, 
         raise DataError(f"{path}: {MANIFEST} in more than one top folder; a release archive holds one folder")
     top = PurePosixPath(manifests[0]).parts[0]
     entries: dict[str, _Entry] = {}
+    folders: set[str] = set()
     outside = []
     for name, info in infos.items():
         inside = name.startswith(f"{top}/")
+        rel = name.removeprefix(f"{top}/")
+        if inside:  # the folders a member is in, as an unzip tool makes them
+            folders.update(p.as_posix() for p in PurePosixPath(rel).parents if p.parts)
         if info.is_dir() and (inside or name == f"{top}/"):
+            folders.add(rel.rstrip("/"))
             continue  # a folder entry holds no bytes; the files under it are checked
         if not inside:
             outside.append(FileCheck(f"{path}/{name}", (f"outside the archive's top folder {top}/",)))
             continue
-        entries[name.removeprefix(f"{top}/")] = _Entry(_member_irregular(info), lambda i=info: archive.open(i))  # type: ignore[misc]
-    return top, entries, outside
+        entries[rel] = _Entry(_member_irregular(info), partial(archive.open, info), info.file_size)
+    return top, entries, folders, outside

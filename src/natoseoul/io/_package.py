@@ -85,6 +85,22 @@ def _zip_readable(data: bytes) -> bool | None:
     return readable if starts or readable else None
 
 
+def zip_file_readable(path: Path) -> bool | None:
+    """``_zip_readable`` for a file, reading only its first bytes and its last ``ZIP_END_SPAN``
+    (a file of any size costs no more memory than that)."""
+    with path.open("rb") as f:
+        head = f.read(len(ZIP_SIGNATURE))
+        size = f.seek(0, os.SEEK_END)
+        f.seek(max(0, size - ZIP_END_SPAN))
+        tail = f.read()
+    if not head.startswith(ZIP_SIGNATURE) and ZIP_END_RECORD not in tail:
+        return None
+    import zipfile
+
+    readable = zipfile.is_zipfile(path)
+    return readable if head.startswith(ZIP_SIGNATURE) or readable else None
+
+
 @dataclass(frozen=True)
 class Package:
     """A descriptor read from disk; ``shown`` is how file names are printed (as the user gave them)."""
@@ -213,8 +229,13 @@ def read_limited(path: Path, limit: int, what: str) -> bytes:
     except OSError as exc:
         raise DataError(f"{printable(path)}: cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
-        raise DataError(f"{printable(path)}: larger than {limit >> 20} MiB, the most natoseoul reads as {what}")
+        raise DataError(f"{printable(path)}: {too_large(limit, what)}")
     return data
+
+
+def too_large(limit: int, what: str) -> str:
+    """The message for a file past ``limit`` bytes (without the file's name)."""
+    return f"larger than {limit >> 20} MiB, the most natoseoul reads as {what}"
 
 
 def _number(text: str) -> int | float:
@@ -237,19 +258,27 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def load_json(data: bytes, shown: str) -> Any:
+    """JSON read within the limits of a descriptor (``parse_json``); anything else is a DataError
+    ``<shown>: cannot read as JSON: <reason>``."""
+    try:
+        return parse_json(data)
+    except ValueError as exc:
+        raise DataError(f"{shown}: cannot read as JSON: {printable(exc)}") from None
+
+
+def parse_json(data: bytes) -> Any:
     """JSON read within the limits of a descriptor: numbers of at most ``MAX_NUMBER_CHARS``
     characters, no NaN or Infinity, no key twice in an object, nesting at most ``MAX_JSON_DEPTH``
-    deep. Anything else is a DataError ``<shown>: cannot read as JSON: <reason>``."""
+    deep. Anything else is a ValueError saying why (text that is not UTF-8 included)."""
+    too_deep = f"nested deeper than {MAX_JSON_DEPTH} levels"
     try:
         value = json.loads(
             data, parse_int=_number, parse_float=_number, parse_constant=_no_constant, object_pairs_hook=_object
         )
     except RecursionError:
-        raise DataError(f"{shown}: cannot read as JSON: nested deeper than {MAX_JSON_DEPTH} levels") from None
-    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
-        raise DataError(f"{shown}: cannot read as JSON: {printable(exc)}") from None
+        raise ValueError(too_deep) from None
     if _depth(value) > MAX_JSON_DEPTH:
-        raise DataError(f"{shown}: cannot read as JSON: nested deeper than {MAX_JSON_DEPTH} levels")
+        raise ValueError(too_deep)
     return value
 
 
