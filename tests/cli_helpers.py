@@ -129,3 +129,20 @@ def damaged_release(tmp: Path) -> Path:
     set_cell(events, 0, "date_start", "2023-02-30")
     set_cell(events, 1, "event_id", csv_rows(events)[0]["event_id"])
     return dist
+
+
+_REPORT_LOADED = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('\\nloaded:', *sorted(m for m, v in sys.modules.items() if v is not None)))\n"
+)
+
+
+def loaded_modules(code: str, *args: str) -> tuple[int, str, set[str]]:
+    """Run ``code`` in a fresh Python with ``args``: its exit status, what it printed, and every module
+    loaded when it ended (the one import probe of the tests)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _REPORT_LOADED + code, *args], capture_output=True, text=True, timeout=300
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    out, _, loaded = proc.stdout.rpartition("\nloaded:")
+    return proc.returncode, out, set(loaded.split())

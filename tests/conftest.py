@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from cli_helpers import ROOT
+from cli_helpers import ROOT, release_rows
 
 
 @pytest.fixture(scope="session")
@@ -20,13 +19,9 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def csv_rows() -> Callable[[str], list[dict[str, str]]]:
-    """``csv_rows(table)``: the rows of ``dist/csv/<table>.csv`` as text, read with the csv module."""
-
-    def read(name: str) -> list[dict[str, str]]:
-        with (ROOT / "dist" / "csv" / f"{name}.csv").open(encoding="utf-8", newline="") as f:
-            return list(csv.DictReader(f))
-
-    return read
+    """``csv_rows(table)``: the rows of the release's ``csv/<table>.csv`` as text, read with the csv
+    module (``cli_helpers.release_rows``, the one way the tests read the release's CSV)."""
+    return release_rows
 
 
 BUILD_INPUTS = ("curation", "seeds", "README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")

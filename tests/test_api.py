@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
 import sys
 import tomllib
 from collections.abc import Callable
@@ -18,6 +17,7 @@ import pyarrow as pa
 import pytest
 
 import natoseoul
+from cli_helpers import loaded_modules
 from natoseoul import models
 from natoseoul.schema import TABLES
 
@@ -190,16 +190,11 @@ def test_citation_names_the_release() -> None:
 def test_import_is_cheap_and_loading_does_not_import_pandas() -> None:
     # (The joins may import pandas when it is installed: pyarrow's own pandas shim does so on the
     # first pa.array or pa.scalar built from Python values.)
-    heavy = ["pandas", "polars", "frictionless"]
-    code = (
-        "import json, sys, natoseoul\n"
-        f"after_import = [m for m in {heavy!r} if m in sys.modules]\n"
-        "[natoseoul.load(name) for name in natoseoul.table_names()]\n"
-        f"after_load = [m for m in {heavy!r} if m in sys.modules]\n"
-        "print(json.dumps([after_import, after_load]))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout) == [[], []]
+    heavy = {"pandas", "polars", "frictionless"}
+    _, _, after_import = loaded_modules("import natoseoul")
+    _, _, after_load = loaded_modules("import natoseoul\n[natoseoul.load(name) for name in natoseoul.table_names()]")
+    assert "natoseoul" in after_import and "pyarrow.parquet" in after_load
+    assert heavy & after_import == set() and heavy & after_load == set()
 
 
 def test_public_names_are_exported() -> None:

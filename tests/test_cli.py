@@ -11,16 +11,15 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from cli_helpers import MODES, release_descriptor, release_rows, run
+from cli_helpers import release_descriptor, release_rows, run
 from natoseoul._version import __version__
 from natoseoul.cli import main
 from natoseoul.cli._show import format_rows
 from natoseoul.schema import TABLES
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_version(mode: str) -> None:
-    result = run("--version", mode=mode)
+def test_version() -> None:
+    result = run("--version")
     assert result.code == 0
     assert __version__ in result.out
 
@@ -43,9 +42,8 @@ def test_every_command_has_help_ending_with_examples(name: str) -> None:
     assert "\b" in docstring  # the examples keep their line breaks
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_info_lists_every_table_with_its_row_count(mode: str) -> None:
-    result = run("info", mode=mode)
+def test_info_lists_every_table_with_its_row_count() -> None:
+    result = run("info")
     assert result.code == 0
     assert f"natoseoul {__version__}" in result.out
     lines = {
@@ -61,12 +59,11 @@ def test_info_lists_every_table_with_its_row_count(mode: str) -> None:
         assert source["title"] in result.out
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_show_where_matches_an_independent_filter(mode: str) -> None:
+def test_show_where_matches_an_independent_filter() -> None:
     rows = release_rows("participants")
     kind = rows[0]["kind"]
     expected = [r for r in rows if r["kind"] == kind]
-    result = run("show", "participants", "--where", f"kind={kind}", "--limit", "0", "--format", "json", mode=mode)
+    result = run("show", "participants", "--where", f"kind={kind}", "--limit", "0", "--format", "json")
     assert result.code == 0
     shown = json.loads(result.out)
     assert [r["participant_id"] for r in shown] == [r["participant_id"] for r in expected]
@@ -90,11 +87,10 @@ def _columns_of(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_show_aligns_hangul_by_the_columns_it_takes(mode: str) -> None:
+def test_show_aligns_hangul_by_the_columns_it_takes() -> None:
     """A Korean alias takes two terminal columns a syllable: the next column still starts where its header does."""
-    lines = run("show", "participant_aliases", "-w", "language=ko", mode=mode).out.splitlines()
-    rows = json.loads(run("show", "participant_aliases", "-w", "language=ko", "-f", "json", mode=mode).out)
+    lines = run("show", "participant_aliases", "-w", "language=ko").out.splitlines()
+    rows = json.loads(run("show", "participant_aliases", "-w", "language=ko", "-f", "json").out)
     assert len(lines) == len(rows) + 2 > 3 and any("\uac00" <= ch <= "\ud7a3" for ch in lines[2])
     start = lines[0].index("alias_type")  # the header is ASCII: characters are columns
     for line, row in zip(lines[2:], rows, strict=True):
@@ -121,7 +117,6 @@ def test_show_where_on_dates_and_booleans_uses_the_csv_text() -> None:
     assert [r["document_id"] for r in json.loads(result.out)] == expected
 
 
-@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -131,14 +126,13 @@ def test_show_where_on_dates_and_booleans_uses_the_csv_text() -> None:
         (["export", "-f", "csv", "-o", "out", "--table", "quote"], "Did you mean 'quotes'?"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_1(mode: str, args: list[str], message: str, tmp_path: Path) -> None:
-    result = run(*args, mode=mode, cwd=tmp_path)
+def test_bad_input_is_one_line_and_exit_1(args: list[str], message: str, tmp_path: Path) -> None:
+    result = run(*args, cwd=tmp_path)
     assert result.code == 1
     assert message in result.err
     assert len(result.err.strip().splitlines()) == 1 and result.err.startswith("Error: ")
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_unknown_format_is_a_usage_error(mode: str) -> None:
-    result = run("export", "--format", "xls", "--output", "out", mode=mode)
+def test_unknown_format_is_a_usage_error() -> None:
+    result = run("export", "--format", "xls", "--output", "out")
     assert result.code == 2 and "xls" in result.err

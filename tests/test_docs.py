@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import ROOT
+
 
 def _test_names(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -34,7 +36,7 @@ def test_every_test_named_in_bad_inputs_exists(root: Path) -> None:
 GENERATED = ["docs/cli.md", "docs/data-dictionary.md"]
 # The sdist (pyproject's include list) carries docs/ but not tools/, CONTRIBUTING.md or .ci/; the
 # suite also runs from an unpacked sdist, where the tests that need them are skipped.
-IN_CHECKOUT = (Path(__file__).resolve().parents[1] / ".git").exists()
+IN_CHECKOUT = (ROOT / ".git").exists()
 
 
 def _needs(root: Path, *paths: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from cli_helpers import MODES, copy_release, release, release_rows, run, set_cell
+from cli_helpers import copy_release, release, release_rows, run, set_cell
 from natoseoul.io import _tables as tableio
 from natoseoul.schema import TABLES
 
@@ -44,10 +44,9 @@ def frictionless_valid(descriptor: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_csv_export_matches_the_release_and_passes_frictionless(tmp_path: Path, mode: str) -> None:
+def test_csv_export_matches_the_release_and_passes_frictionless(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run("export", "--format", "csv", "--output", str(out), mode=mode)
+    result = run("export", "--format", "csv", "--output", str(out))
     assert result.code == 0, result.err
     for table in TABLES:
         assert (out / f"{table}.csv").read_bytes() == (release() / "csv" / f"{table}.csv").read_bytes()
@@ -172,25 +171,23 @@ def test_xlsx_text_is_never_a_formula(tmp_path: Path) -> None:
     assert "_x005F_x0041_" in xml and "bell_x0007_" in xml
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_existing_files_are_kept_without_force(tmp_path: Path, mode: str) -> None:
+def test_existing_files_are_kept_without_force(tmp_path: Path) -> None:
     (tmp_path / "events.csv").write_text("mine\n", encoding="utf-8")
-    result = run("export", "-f", "csv", "-o", str(tmp_path), mode=mode)
+    result = run("export", "-f", "csv", "-o", str(tmp_path))
     assert result.code == 1
     assert result.err.strip().startswith(f"Error: {tmp_path / 'events.csv'}: already exists")
     assert len(result.err.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv"]
     assert (tmp_path / "events.csv").read_text(encoding="utf-8") == "mine\n"
-    assert run("export", "-f", "csv", "-o", str(tmp_path), "--force", mode=mode).code == 0
+    assert run("export", "-f", "csv", "-o", str(tmp_path), "--force").code == 0
     assert (tmp_path / "events.csv").read_bytes() == (release() / "csv" / "events.csv").read_bytes()
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_unwritable_output_is_one_line(tmp_path: Path, mode: str) -> None:
+def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
     for target in (blocker, blocker / "sub"):
-        result = run("export", "-f", "json", "-o", str(target), mode=mode)
+        result = run("export", "-f", "json", "-o", str(target))
         assert result.code == 1 and str(blocker) in result.err
         assert len(result.err.strip().splitlines()) == 1
 
@@ -229,13 +226,12 @@ def test_export_bytes_depend_on_the_data_alone(tmp_path: Path, fmt: str) -> None
             assert all(dt.date(*info.date_time[:3]) != today for info in workbook.infolist())
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_from_a_copy_converts_back_to_the_release_byte_for_byte(tmp_path: Path, mode: str) -> None:
-    assert run("export", "-f", "csv", "-o", str(tmp_path / "csv"), "-q", mode=mode).code == 0
-    result = run("export", "--from", str(tmp_path / "csv"), "-f", "parquet", "-o", str(tmp_path / "pq"), mode=mode)
+def test_from_a_copy_converts_back_to_the_release_byte_for_byte(tmp_path: Path) -> None:
+    assert run("export", "-f", "csv", "-o", str(tmp_path / "csv"), "-q").code == 0
+    result = run("export", "--from", str(tmp_path / "csv"), "-f", "parquet", "-o", str(tmp_path / "pq"))
     assert result.code == 0, result.err
     descriptor = tmp_path / "pq" / "datapackage.json"
-    result = run("export", "--from", str(descriptor), "-f", "csv", "-o", str(tmp_path / "back"), "-q", mode=mode)
+    result = run("export", "--from", str(descriptor), "-f", "csv", "-o", str(tmp_path / "back"), "-q")
     assert result.code == 0, result.err
     for table in TABLES:
         parquet = (tmp_path / "pq" / f"{table}.parquet").read_bytes()

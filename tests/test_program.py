@@ -11,30 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import ENTRY_POINT, damaged_release
+from cli_helpers import ENTRY_POINT, damaged_release, loaded_modules
 
 pytest.importorskip("numpy")  # the point is that numpy is installed and still not imported
 PROGRAMS = {"console script": [str(ENTRY_POINT)], "python -m": ["-m", "natoseoul"]}
 
 
-LOADED = (
-    "import atexit, sys\n"
-    "atexit.register(lambda: print('\\nloaded:', *sorted(m for m, v in sys.modules.items() if v is not None)))\n"
-)
-
-
-def imported(args: list[str], program: list[str], env: dict[str, str] | None = None) -> tuple[int, str, set[str]]:
+def imported(args: list[str], program: list[str]) -> tuple[int, str, set[str]]:
     """Run the program (the console script's code, or ``python -m``): its exit status, its output
     and every module loaded when it ended."""
     if program == PROGRAMS["console script"]:
         start = "from natoseoul.cli import run\nrun()\n"
     else:
         start = "import runpy\nrunpy.run_module('natoseoul', run_name='__main__')\n"
-    code = LOADED + "sys.argv = ['natoseoul', *sys.argv[1:]]\n" + start
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=300)
-    out, _, loaded = proc.stdout.rpartition("\nloaded:")
-    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
-    return proc.returncode, out, set(loaded.split())
+    return loaded_modules("import sys\nsys.argv = ['natoseoul', *sys.argv[1:]]\n" + start, *args)
 
 
 def heavy(modules: set[str]) -> set[str]:
@@ -103,3 +93,33 @@ def test_the_program_can_be_profiled() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("natoseoul ") and "function calls" in done.stdout and "Ordered by" in done.stdout
+
+
+# Every command once through the installed console script, as a user runs it (the other tests drive
+# the same commands in process with click's CliRunner): exit status, what it prints, nothing on stderr.
+ENTRY_POINT_RUNS = {
+    "validate": (["validate"], "valid: 24 file(s)"),
+    "verify": (["verify"], "ok: "),
+    "info": (["info"], "natoseoul "),
+    "show": (["show", "events", "--where", "event_type=meeting", "--limit", "1"], "event_id"),
+    "export": (["export", "-q", "-f", "csv", "-o", "{tmp}/csv"], "exported 14 file(s) as csv"),
+    "diff": (["diff", "{release}"], "old: "),
+    "site": (["site", "-q", "-o", "{tmp}/site"], "wrote a site of"),
+}
+
+
+def test_every_command_is_run_through_the_entry_point() -> None:
+    from natoseoul.cli import main
+
+    assert set(ENTRY_POINT_RUNS) == set(main.commands)
+
+
+@pytest.mark.parametrize("command", ENTRY_POINT_RUNS)
+def test_every_command_runs_through_the_installed_entry_point(tmp_path: Path, command: str) -> None:
+    from natoseoul._release import data_dir
+
+    args, starts = ENTRY_POINT_RUNS[command]
+    args = [a.format(tmp=tmp_path, release=data_dir()) for a in args]
+    done = subprocess.run([str(ENTRY_POINT), *args], capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    assert done.stdout.startswith(starts), done.stdout[:200]

@@ -9,14 +9,11 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 
 from cli_helpers import (
-    MODES,
     ROOT,
     copy_release,
     csv_rows,
-    damaged_release,
     run,
     set_cell,
     set_first_resource_path,
@@ -25,9 +22,8 @@ from natoseoul._version import __version__
 from natoseoul.schema import TABLES
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_installed_release_is_valid(mode: str) -> None:
-    result = run("validate", mode=mode)
+def test_installed_release_is_valid() -> None:
+    result = run("validate")
     assert result.code == 0, result.out
     assert result.out.startswith("valid:") and "spans checked" in result.out
 
@@ -46,13 +42,12 @@ def test_copy_with_seeds_inside_or_beside_is_valid_and_checks_spans(tmp_path: Pa
     assert result.code == 0 and f"spans checked against {tmp_path / 'seeds'}" in result.out
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_bad_date_is_reported_with_file_row_and_field(tmp_path: Path, mode: str) -> None:
+def test_bad_date_is_reported_with_file_row_and_field(tmp_path: Path) -> None:
     dist = copy_release(tmp_path)
     events = dist / "csv" / "events.csv"
     row = len(csv_rows(events)) - 1
     set_cell(events, row, "date_start", "2023-13-01")
-    result = run("validate", str(dist), mode=mode)
+    result = run("validate", str(dist))
     assert result.code == 1
     assert f"{events}:{row + 2}:date_start: '2023-13-01' is not a date (YYYY-MM-DD)" in result.out.splitlines()
     assert "invalid: 1 problem(s)" in result.err
@@ -103,12 +98,11 @@ def test_without_seeds_spans_are_not_checked(tmp_path: Path) -> None:
     assert result.code == 0 and "spans not checked" in result.out
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_truncated_parquet_is_one_line(tmp_path: Path, mode: str) -> None:
+def test_truncated_parquet_is_one_line(tmp_path: Path) -> None:
     dist = copy_release(tmp_path)
     target = dist / "parquet" / "events.parquet"
     target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
-    result = run("validate", str(dist), mode=mode)
+    result = run("validate", str(dist))
     assert result.code == 1
     lines = [line for line in result.out.splitlines() if "events.parquet" in line]
     assert lines == [f"{target}: cannot read as Parquet: " + lines[0].split("cannot read as Parquet: ", 1)[1]]
@@ -176,17 +170,14 @@ def test_missing_file_and_unsafe_path(tmp_path: Path) -> None:
     assert "contains '..'" in out
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_a_path_that_does_not_exist_is_a_usage_error_and_a_folder_without_descriptor_bad_input(
-    tmp_path: Path, mode: str
-) -> None:
-    result = run("validate", str(tmp_path / "nowhere"), mode=mode)
+def test_a_path_that_does_not_exist_is_a_usage_error_and_a_folder_without_descriptor_bad_input(tmp_path: Path) -> None:
+    result = run("validate", str(tmp_path / "nowhere"))
     assert result.code == 2
     assert (
         result.err.splitlines()[-1]
         == f"Error: Invalid value for '[TARGET]': Path '{tmp_path / 'nowhere'}' does not exist."
     )
-    empty = run("validate", str(tmp_path), mode=mode)  # a directory without datapackage.json
+    empty = run("validate", str(tmp_path))  # a directory without datapackage.json
     expected = "no such file (expected a data package directory or its datapackage.json)"
     assert (empty.code, empty.err) == (1, f"Error: {tmp_path / 'datapackage.json'}: {expected}\n")
 
@@ -238,8 +229,7 @@ def test_a_file_that_breaks_off_still_has_its_earlier_rows_checked(tmp_path: Pat
     assert f"event_topics.csv:{300_000 + 3}: cannot read as CSV: expected 2 cells, got 1" in out
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path: Path, mode: str) -> None:
+def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path: Path) -> None:
     dist = copy_release(tmp_path, seeds=False)
     quotes = dist / "csv" / "quotes.csv"
     set_cell(quotes, 0, "text", "a turn\nthat breaks a line")  # rows are records, not lines
@@ -248,7 +238,7 @@ def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path: Path, mode: str
     rows.insert(3, ["only", "three", "cells"])  # after the header and two records: row 4
     with quotes.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows(rows)
-    result = run("validate", str(dist), mode=mode)
+    result = run("validate", str(dist))
     assert result.code == 1
     assert f"{quotes}:4: cannot read as CSV: expected 9 cells, got 3: only,three,cells" in result.out.splitlines()
 
@@ -264,24 +254,3 @@ def test_year_0000_is_refused_by_natoseoul_and_frictionless_alike(tmp_path: Path
     assert f"{events}:2:date_end: '0000-01-01' is not a date (YYYY-MM-DD)" in ours.out.splitlines()
     theirs = run("validate", str(dist), "--frictionless").out.splitlines()
     assert any(line.startswith(f"{events}:2:date_end: [frictionless type-error]") for line in theirs), theirs
-
-
-def test_checking_in_threads_finds_what_checking_in_one_thread_finds(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Large packages are checked on threads, small ones in one: either way the same problems."""
-    from natoseoul.check import _validate as validation
-
-    dist = damaged_release(tmp_path)  # and a span and a Parquet file damaged too, so every step finds something
-    evidence = dist / "csv" / "event_evidence.csv"
-    set_cell(evidence, 0, "char_start", str(int(csv_rows(evidence)[0]["char_start"]) + 1))
-    topics = pq.read_table(dist / "parquet" / "topics.parquet")
-    pq.write_table(pa.concat_tables([topics, topics.slice(0, 1)]), dist / "parquet" / "topics.parquet")
-    monkeypatch.setattr(validation, "PARALLEL_FROM_BYTES", 1 << 62)
-    serial = validation.validate_package(dist)
-    assert not serial.valid
-    monkeypatch.setattr(validation, "PARALLEL_FROM_BYTES", 0)
-    threaded = validation.validate_package(dist)
-    assert threaded.issues == serial.issues and threaded.rows == serial.rows
-    found = "\n".join(map(str, serial.issues))
-    assert "does not match" in found and "topics.parquet" in found and "duplicate primary key" in found

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FieldType = Literal["string", "integer", "date", "boolean"]
 
@@ -24,12 +25,9 @@ CAMEO = r"[0-9]{2,4}"
 
 PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "date": pa.date32(),
-    "boolean": pa.bool_(),
-}
+ARROW_TYPES = {"string": "string", "integer": "int64", "date": "date32", "boolean": "bool"}
+"""Each Table Schema type's Arrow type, by name (``pa.type_for_alias``): the schema is read without
+pyarrow, which is imported only where Arrow types are made (``verify`` needs none)."""
 
 
 class Field(NamedTuple):
@@ -69,7 +67,9 @@ class Field(NamedTuple):
 
     @property
     def arrow_type(self) -> pa.DataType:
-        return ARROW_TYPES[self.type]
+        import pyarrow as pa
+
+        return pa.type_for_alias(ARROW_TYPES[self.type])
 
 
 class ForeignKey(NamedTuple):
@@ -124,6 +124,8 @@ class Table:
 
     def arrow_schema(self) -> pa.Schema:
         """The Arrow schema of the Parquet file, with each field's description in its metadata."""
+        import pyarrow as pa
+
         fields = [
             pa.field(f.name, f.arrow_type, nullable=not f.required, metadata={"description": f.description})
             for f in self.fields

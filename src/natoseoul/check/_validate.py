@@ -9,13 +9,12 @@ with rows counted like frictionless: the header is row 1.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import NoReturn, TypeVar
+from typing import NoReturn
 
 import pyarrow as pa
 
@@ -35,13 +34,7 @@ from ..schema import TABLES, Table
 from ._checks import HEADER_ROW, Problem, TableChecker, check_references, check_spans, file_row
 from ._descriptor import descriptor_problems, load_part
 
-# Files are checked on threads (Arrow's readers and kernels release the GIL), one more than the
-# cores so that one thread's Python work (hashing span texts) leaves the cores busy; small inputs
-# are checked in the calling thread, where threads cost more than they save (docs/benchmarks.md).
-WORKERS = min(4, (os.cpu_count() or 1) + 1)
-PARALLEL_FROM_BYTES = 4 << 20
 MAX_SEED_BYTES = 64 << 20  # the largest seed text read (the release's are a few KiB each)
-T = TypeVar("T")
 COPIES = "the CSV and Parquet copies of a table must hold the same rows"
 
 
@@ -153,10 +146,9 @@ class _Validator:
                     self.report.issues.append(Problem(parquet, None, name, message))
 
     def check_group(self, fmt: str, entries: list[tuple[str, str]], both: set[str]) -> None:
-        """Check the files of one format, then the foreign keys between them and the evidence spans.
-        The files are checked in parallel threads, as the Arrow reading and compute kernels release
-        the GIL; the spans wait for them all (the documents table names the seed texts). The tables
-        in ``both`` (with a copy in each format) have their typed values digested."""
+        """Check the files of one format, then the foreign keys between them and the evidence spans
+        (the documents table names the seed texts). The tables in ``both`` (with a copy in each
+        format) have their typed values digested."""
         jobs: dict[str, tuple[Path, str]] = {}
         for table, rel in entries:
             shown = self.rank(self.package.show(rel))
@@ -168,22 +160,17 @@ class _Validator:
             except UnsafePath as exc:
                 self.report.issues.append(Problem(self.package.shown_descriptor, None, None, exc.reason))
 
-        def check(table: str) -> Callable[[], TableChecker | None]:
-            return lambda: self.check_file(TABLES[table], fmt, *jobs[table], digest=table in both)
-
-        # the largest files first, so that no large one is left running alone at the end
-        sizes = {table: _size(path) for table, (path, _) in jobs.items()}
-        order = sorted(jobs, key=lambda t: -sizes[t])
-        workers = WORKERS if sum(sizes.values()) >= PARALLEL_FROM_BYTES else 1
-        results = in_threads([check(table) for table in order], workers)
-        checkers = {table: checker for table, checker in zip(order, results, strict=True) if checker is not None}
+        checkers = {}
+        for table, (path, shown) in jobs.items():
+            checker = self.check_file(TABLES[table], fmt, path, shown, digest=table in both)
+            if checker is not None:
+                checkers[table] = checker
         self.checkers[fmt] = {table: (jobs[table][1], checker) for table, checker in checkers.items()}
-        steps = [lambda: check_references(checkers)]  # Arrow kernels, beside the spans' Python
+        problems = check_references(checkers)
         root, documents = self.seeds_root, self.documents
         if root is not None and documents is not None:
-            steps.append(lambda: check_spans(checkers, self.seed_texts(root, *documents)))
+            problems += check_spans(checkers, self.seed_texts(root, *documents))
             self.report.seeds = root / "seeds"
-        problems = [p for found in in_threads(steps, min(workers, 2)) for p in found]
         for p in problems:
             self.add(jobs[p.place][1], [p])
 
@@ -275,25 +262,6 @@ def _seed_problem(file: Path, sha256: str | None, count: str | None) -> tuple[st
     if count and count != str(len(text)):
         return "char_count", f"{printable(count)} differs from the length of {name} ({len(text)} characters)"
     return text
-
-
-def in_threads(jobs: list[Callable[[], T]], workers: int) -> list[T]:
-    """Run ``jobs`` on up to ``workers`` threads (in the calling thread when one would do) and
-    return their results in order; the first exception a job raised is raised here."""
-    if workers <= 1 or len(jobs) <= 1:
-        return [job() for job in jobs]
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        futures = [pool.submit(job) for job in jobs]
-        return [future.result() for future in futures]
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # reported as missing when checked
 
 
 def _columns(batch: pa.RecordBatch, names: tuple[str, ...]) -> list[list[str | None]]:

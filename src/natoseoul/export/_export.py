@@ -27,7 +27,8 @@ from .._release import cite
 from ..errors import DataError, check_name
 from ..io import _descriptor as descriptor
 from ..io._manifest import MANIFEST, file_sha256, read_manifest, render
-from ..io._package import DESCRIPTOR, Package, TableFile, open_for_reading, table_files
+from ..io._package import DESCRIPTOR, Package, open_for_reading
+from ..io._tablefiles import TableFile, table_files
 from ..io._tables import Staging, write_csv, write_json, write_parquet
 from ..schema import TABLES
 from . import DERIVED, FORMATS

@@ -83,7 +83,7 @@ def metadata_rows(meta: Mapping[str, Any], citation: str) -> list[tuple[str, str
 
 
 class Batches(Protocol):
-    """A table read batch by batch (``io._package.TableFile``)."""
+    """A table read batch by batch (``io._tablefiles.TableFile``)."""
 
     def batches(self) -> Iterator[pa.RecordBatch]: ...
 

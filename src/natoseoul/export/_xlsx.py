@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
-from ..io._package import TableFile
+from ..io._tablefiles import TableFile
 from ..schema import TABLES
 
 MAX_CELL_CHARS = 32_767  # Excel's limit on the text of a cell

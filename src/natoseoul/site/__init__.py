@@ -16,8 +16,9 @@ from ..errors import DataError
 
 def site_files(source: Path | None = None) -> dict[str, bytes]:
     """Every file of the site of the package ``source`` (default: the installed release)."""
-    from ..io._package import open_package, table_files
+    from ..io._package import open_package
     from ..io._seeds import read_seeds, seeds_root
+    from ..io._tablefiles import table_files
     from ..schema import TABLES
     from ._pages import render
 
