@@ -213,3 +213,14 @@ def test_docstring_examples_hold() -> None:
                    "natoseoul._release", "natoseoul._dtypes"]:  # fmt: skip
         result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module  # a module without examples is a mistake here
+
+
+def test_tables_load_through_the_public_parquet_reader_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loaders use pyarrow's private Parquet module when it is there, and pyarrow.parquet when
+    a pyarrow release moves it: the same tables either way."""
+    import pyarrow.parquet  # noqa: F401  # loaded before the private module goes, as a moved one would be
+
+    fast = {name: natoseoul.load(name) for name in natoseoul.table_names()}
+    monkeypatch.setitem(sys.modules, "pyarrow._parquet", None)  # `from pyarrow._parquet import ...` fails
+    for name, table in fast.items():
+        assert natoseoul.load(name).equals(table), name

@@ -1,8 +1,8 @@
 """Loading one release table as Arrow, pandas, polars or validated pydantic records.
 
-Tables are read from the Parquet files with ``pq.ParquetFile(...).read()``: unlike
-``pq.read_table`` it does not go through ``pyarrow.dataset``, whose import pulls in pandas (about
-a third of a second), so loading a table costs little more than reading the file.
+Tables are read from the Parquet files whole (``io._parquet``): unlike ``pq.read_table`` this
+does not go through ``pyarrow.dataset``, whose import pulls in pandas, so loading a table costs
+little more than reading the file.
 """
 
 from __future__ import annotations
@@ -70,10 +70,10 @@ def load(name: str, engine: str = "pyarrow") -> Frame:
     """
     table = TABLES[check_table(name)]
     path = parquet_path(name)
-    import pyarrow.parquet as pq  # here, not on import: the CSV-only commands do without it
+    from .io._parquet import ParquetSource  # here, not on import: the CSV-only commands do without it
 
     try:
-        with pq.ParquetFile(path) as handle:
+        with ParquetSource(path) as handle:
             data = handle.read()
     except (OSError, pa.ArrowException) as exc:
         raise DataError(f"{path}: cannot read table {name!r}: {exc}") from None

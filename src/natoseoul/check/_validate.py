@@ -54,9 +54,10 @@ class Report:
 
 def _parquet_types(path: Path, table: Table) -> list[Problem]:
     """Columns stored with another Arrow type than the schema's (their cells are still checked as text)."""
-    import pyarrow.parquet as pq
+    from ..io._parquet import ParquetSource
 
-    stored = pq.read_schema(path)
+    with ParquetSource(path) as source:
+        stored = source.schema_arrow
     out = []
     for spec in table.fields:
         index = stored.get_field_index(spec.name)

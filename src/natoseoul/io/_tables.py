@@ -654,11 +654,11 @@ def parquet_text_batches(path: Path, table: Table) -> tuple[list[str], Iterator[
     do not check it), and each column chunk's statistics (null count, minimum and maximum, which
     query engines use to skip row groups). A contradiction is a DataError naming the row group and
     column. Batches hold about ``PARQUET_BATCH_BYTES`` of data, by the sizes the metadata gives."""
-    import pyarrow.parquet as pq  # here, not on import: validating CSV does without it
+    from ._parquet import ParquetSource  # here, not on import: validating CSV does without it
 
     shown = printable(path)
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = ParquetSource(path)
         meta = parquet.metadata
         groups = [meta.row_group(i) for i in range(meta.num_row_groups)]
     except (pa.ArrowException, OSError) as exc:
