@@ -132,6 +132,87 @@ def seed_symlink(tmp: Path) -> Path:
     return dist
 
 
+def seed_symlink_rehashed(folder: bool) -> Builder:
+    """A release copy whose first seed file (``folder``: the whole seeds/ folder) is a symlink to
+    outside, the documents tables' sha256 rewritten to match the outside file (anyone can)."""
+
+    def build(tmp: Path) -> Path:
+        dist = release(tmp)
+        rel = csv_rows(dist / "csv" / "documents.csv")[0]["path"]
+        seed = dist / rel
+        fake = outside(tmp) / "seeds" / seed.name
+        fake.parent.mkdir(exist_ok=True)
+        fake.write_text(SECRET + seed.read_text(encoding="utf-8")[len(SECRET) :], encoding="utf-8")
+        for other in (dist / "seeds").iterdir():
+            if other.name != seed.name:
+                shutil.copy(other, fake.parent / other.name)
+        if folder:
+            shutil.rmtree(dist / "seeds")
+            (dist / "seeds").symlink_to(fake.parent)
+        else:
+            seed.unlink()
+            seed.symlink_to(fake)
+        old, new = csv_rows(dist / "csv" / "documents.csv")[0]["sha256"], file_sha256(fake)
+        set_cell(dist / "csv" / "documents.csv", 0, "sha256", new)
+        table = pq.read_table(dist / "parquet" / "documents.parquet")
+        digests = [new if d == old else d for d in table["sha256"].to_pylist()]
+        table = table.set_column(table.schema.get_field_index("sha256"), "sha256", pa.array(digests))
+        pq.write_table(table, dist / "parquet" / "documents.parquet")
+        return dist
+
+    return build
+
+
+def hard_link_to_outside(tmp: Path) -> Path:
+    """A release copy whose topics.csv is a hard link to a file outside (st_nlink 2): it cannot be
+    told from a copy, so what a header message quotes of it is a short excerpt only."""
+    dist = release(tmp)
+    (dist / "csv" / "topics.csv").unlink()
+    os.link(outside(tmp) / "topics.csv", dist / "csv" / "topics.csv")
+    return dist
+
+
+def header_bytes(old: bytes, new: bytes) -> Builder:
+    def build(tmp: Path) -> Path:
+        dist = release(tmp)
+        topics = dist / "csv" / "topics.csv"
+        topics.write_bytes(topics.read_bytes().replace(old, new, 1))
+        return dist
+
+    return build
+
+
+def char_count_as(form: str) -> Builder:
+    """documents.char_count of row 2 written in another lexical form of the same integer."""
+
+    def build(tmp: Path) -> Path:
+        dist = release(tmp)
+        count = csv_rows(dist / "csv" / "documents.csv")[0]["char_count"]
+        set_cell(dist / "csv" / "documents.csv", 0, "char_count", form.format(count))
+        return dist
+
+    return build
+
+
+def parquet_descriptor_path(path: str) -> Builder:
+    def build(tmp: Path) -> Path:
+        dist = release(tmp)
+        value = json.loads((dist / "datapackage-parquet.json").read_text(encoding="utf-8"))
+        value["resources"][0]["path"] = path
+        (dist / "datapackage-parquet.json").write_text(json.dumps(value), encoding="utf-8")
+        return dist
+
+    return build
+
+
+def bidi_cells(tmp: Path) -> Path:
+    """A release copy with a label holding bidirectional overrides and a key holding an escape sequence."""
+    dist = release(tmp)
+    set_cell(dist / "csv" / "topics.csv", 0, "label", "abc\u202e\u2066txt.exe")
+    set_cell(dist / "csv" / "topics.csv", 1, "topic_id", "bad\x1b[31mid\u202e")
+    return dist
+
+
 def special_file(kind: str) -> Builder:
     def build(tmp: Path) -> Path:
         dist = release(tmp)
@@ -436,6 +517,8 @@ class Attack:
     zipped: tuple[int, str] | None = None
     seal: bool = True
     folder: bool = True
+    diff: tuple[int, str] | None = None  # diff of the package against the release (bad input: exit 2)
+    site: tuple[int, str] | None = None  # site --from the package
 
     def expected(self, command: str) -> tuple[int, str] | None:
         if command == "verify-zip":
@@ -483,10 +566,12 @@ ATTACKS = [
            (1, E + ".*is a symlink leading outside")),
     Attack("seeds-folder-symlink", symlink(outside, "dist/seeds"),
            (1, r"datapackage.json: .*/seeds is a symlink to another folder; spans not checked"),
-           (1, r"/seeds: is a symlink; a release holds regular files only"), None),
+           (1, r"/seeds: is a symlink; a release holds regular files only"), None,
+           site=(1, E + r".*/seeds is a symlink to another folder; the seeds are not read")),
     Attack("seed-file-symlink", seed_symlink,
            (1, r"documents.csv:2:path: seed path '.*' is a symlink leading outside the package"),
-           (1, r"/seeds/000_\w+.txt: is a symlink; a release holds regular files only"), None),
+           (1, r"/seeds/000_\w+.txt: is a symlink; a release holds regular files only"), None,
+           site=(1, E + r".*seed path 'seeds/000_\w+.txt' is a symlink leading outside the package")),
     Attack("schema-path-outside", edit(lambda v, d: resource(v, "topics").update(schema="../outside/schema.json")),
            (1, r"resource 'topics': schema path '\.\./outside/schema.json' contains '\.\.'"), (0, "^ok: "),
            (1, E + r".*resource 'topics': schema path '\.\./outside/schema.json' contains '\.\.'")),
@@ -628,12 +713,45 @@ ATTACKS = [
     Attack("hash-not-a-string", resource_field("hash", lambda digest: 12345),
            None, (1, r"resource 'topics': hash: expected a string such as 'sha256:<hex>', found 12345 \(a number\)$"),
            None),
+    # found by the red team (2nd round): each a promise that was broken
+    Attack("header-invalid-utf8", header_bytes(b'"topic_id"', b'"topic_id\xff"'),
+           (1, r"topics.csv: cannot read as CSV: not UTF-8 text \(save the file as UTF-8\): header: "),
+           (1, hash_line("topics")), (1, E + r".*topics.csv: cannot read as CSV: not UTF-8 text"),
+           diff=(2, E + r".*topics.csv: cannot read as CSV: not UTF-8 text")),
+    Attack("header-of-a-million-columns",
+           header_change('"topic_id"', '"topic_id",' + ",".join(f"c{i}" for i in range(1_000_000))),
+           (1, r"topics.csv:1: header: longer than 4 MiB \(one block\), the most natoseoul reads as a header"),
+           (1, hash_line("topics")), (1, E + r".*topics.csv:1: header: longer than 4 MiB"),
+           diff=(2, E + r".*topics.csv:1: header: longer than 4 MiB")),
+    Attack("seed-file-symlink-rehashed", seed_symlink_rehashed(folder=False),
+           (1, r"documents.csv:2:path: seed path 'seeds/000_\w+.txt' is a symlink leading outside the package"),
+           (1, r"/seeds/000_\w+.txt: is a symlink; a release holds regular files only"), None,
+           site=(1, E + r".*seed path 'seeds/000_\w+.txt' is a symlink leading outside the package")),
+    Attack("seeds-folder-symlink-rehashed", seed_symlink_rehashed(folder=True),
+           (1, r"datapackage.json: .*/seeds is a symlink to another folder; spans not checked"),
+           (1, r"/seeds: is a symlink; a release holds regular files only"), None,
+           site=(1, E + r".*/seeds is a symlink to another folder; the seeds are not read")),
+    Attack("dotdot-in-parquet-descriptor", parquet_descriptor_path("parquet/../../outside/secret.txt"),
+           (1, r"datapackage-parquet.json: resource path 'parquet/\.\./\.\./outside/secret.txt' contains '\.\.'"),
+           (1, E + r".*datapackage-parquet.json: resource path 'parquet/\.\./\.\./outside/secret.txt' contains"),
+           (1, E + r".*datapackage-parquet.json: resource path 'parquet/\.\./\.\./outside/secret.txt'"), ()),
+    Attack("char-count-with-plus", char_count_as("+{}"), (0, r"^valid: "), (1, hash_line("documents")),
+           (0, r"^exported "), diff=(1, r'^      char_count: "\+\d+" → "\d+"$')),
+    Attack("char-count-with-zeros", char_count_as("000{}"), (0, r"^valid: "), (1, hash_line("documents")),
+           (0, r"^exported ")),
+    Attack("hard-link-to-outside", hard_link_to_outside,
+           (1, r"topics.csv:1: header: missing column\(s\) .*; unexpected column\(s\) SECRET-OUTSIDE-THE-PACK…$"),
+           (1, hash_line("topics")), (1, E + r".*unexpected column\(s\) SECRET-OUTSIDE-THE-PACK…$"),
+           diff=(2, E + r".*topics.csv: no key column 'topic_id'")),
+    Attack("bidi-and-escape-in-cells", bidi_cells,
+           None, None, None,
+           diff=(1, r'^  - bad\\x1b\[31mid\\u202e$(?s:.*)^      label: "abc\\u202e\\u2066txt.exe" → ')),
     Attack("not-a-zip", not_a_zip,
            (1, E + r".*natoseoul-1.1.0.zip: not a zip archive \(no zip signature\) and not a datapackage.json"),
            (1, E + r".*not a zip archive \(no zip signature\) and not a file of a release folder"),
            (1, E + r".*not a zip archive"), folder=False),
 ]  # fmt: skip
-COMMANDS = ("validate", "verify", "verify-zip", "export")
+COMMANDS = ("validate", "verify", "verify-zip", "export", "diff", "site")
 CASES = [
     pytest.param(attack, command, id=f"{attack.id}-{command}")
     for attack in ATTACKS
@@ -645,6 +763,10 @@ CASES = [
 def attack_run(command: str, target: Path, tmp: Path, export_from: tuple[str, ...] = CSV, mode: str = "runner") -> Run:
     if command == "export":
         args = ["export", "--from", str(target), *export_from, "-f", "csv", "-o", str(tmp / "new" / "out"), "-q"]
+    elif command == "site":
+        args = ["site", "--from", str(target), "-o", str(tmp / "new" / "out"), "-q"]
+    elif command == "diff":
+        args = ["diff", str(target), str(release_dir())]
     else:
         args = [command.removesuffix("-zip"), str(target)]
     return run(*args, mode=mode)
@@ -657,8 +779,10 @@ def check_promises(result: Run, expected: tuple[int, str], command: str, tmp: Pa
     assert re.search(pattern, text, re.MULTILINE), text[-2000:]
     assert SECRET not in text
     assert all(line.isprintable() for line in text.splitlines()), text[-2000:]
-    if result.code == 1 and not result.out:  # a command that stops says why in one line
+    if result.code in (1, 2) and not result.out:  # a command that stops says why in one line (diff: exit 2)
         assert result.err.count("\n") == 1 and result.err.startswith("Error: "), result.err
+    if command == "site" and result.code != 0:
+        assert not (tmp / "new").exists()
     if command == "export":
         written = tmp / "new" / "out"
         if result.code == 0:  # complete: every table, the descriptor and the manifest, no temporary file
@@ -712,7 +836,8 @@ def test_verify_names_each_changed_file(tmp_path: Path, attack: Attack) -> None:
         for rel in changed:
             assert printable(f"{dist / rel}: ") in text, (rel, text[-2000:])
     else:
-        assert printable(f"Error: {dist}/datapackage.json: ") in text and changed == ["datapackage.json"], text
+        descriptors = (["datapackage.json"], ["datapackage-parquet.json"])
+        assert changed in descriptors and printable(f"Error: {dist}/{changed[0]}: ") in text, text
 
 
 # --- attacks that need more than a table row -----------------------------------------------------
@@ -978,3 +1103,51 @@ def test_sigterm_during_an_export_leaves_no_temporary_file(tmp_path: Path) -> No
     _, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err
     assert not out.exists() or not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_diff_refuses_a_zip_member_by_its_recorded_size_and_names_it(tmp_path: Path) -> None:
+    """A descriptor member of 1 GiB is refused before a byte is unpacked, named as <zip>/<member>;
+    no temporary folder is left, and one a killed diff left (its process gone) is removed."""
+    import tempfile
+
+    stale = Path(tempfile.gettempdir()) / "natoseoul-diff-999999999-stale"
+    stale.mkdir(exist_ok=True)
+    archive = zip_bomb("datapackage.json")(tmp_path)
+    started = time.monotonic()
+    result = run("diff", str(archive), str(release_dir()))
+    assert time.monotonic() - started < 10
+    assert result.code == 2 and result.err == (
+        f"Error: {archive}/natoseoul/datapackage.json: larger than 16 MiB, the most natoseoul reads as a descriptor\n"
+    )
+    assert not stale.exists()
+
+
+def test_sigterm_during_a_diff_of_a_zip_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    import tempfile
+
+    dist = release(tmp_path)
+    events = dist / "csv" / "events.csv"
+    header, *rows = events.read_text(encoding="utf-8").splitlines(keepends=True)
+    events.write_text(header + "".join(rows) * 4000, encoding="utf-8")  # ~ 100 MiB unpacked
+    archive = pack(dist)
+    proc = subprocess.Popen([sys.executable, "-m", "natoseoul", "diff", str(archive), str(release_dir())],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    mine = f"natoseoul-diff-{proc.pid}-*"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and not list(Path(tempfile.gettempdir()).glob(mine)):
+        time.sleep(0.001)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err
+    assert not list(Path(tempfile.gettempdir()).glob(mine))
+
+
+def test_export_reads_no_symlinked_manifest_in_its_output_folder(tmp_path: Path) -> None:
+    """An output folder whose SHA256SUMS is a symlink to outside: refused unopened, one line."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "SHA256SUMS").symlink_to(outside(tmp_path) / "secret.txt")
+    result = run("export", "-f", "csv", "-o", str(out), "-q")
+    check_promises(result, (1, E + r".*/out/SHA256SUMS: is a symlink; only regular files in the folder are read; "
+                                   r"cannot add to it \(use --force to replace it\)$"), "verify", tmp_path)  # fmt: skip
+    assert sorted(p.name for p in out.iterdir()) == ["SHA256SUMS"]

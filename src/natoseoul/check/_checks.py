@@ -271,6 +271,18 @@ def vouched_patterns(table: str) -> frozenset[str]:
 TYPE_WORDS = {"integer": "an integer", "date": "a date (YYYY-MM-DD)", "boolean": "true or false"}
 
 
+HEADER_NAMES_SHOWN, HEADER_NAME_CHARS = 5, 24
+
+
+def _few(names: list[str]) -> str:
+    """Names read from a file's header, as a message shows them: the first ``HEADER_NAMES_SHOWN``,
+    each cut to ``HEADER_NAME_CHARS`` characters and escaped, then ``(and N more)``. Only a short
+    excerpt of a header is ever printed, whatever file (a hard link, say) the header came from."""
+    shown = ", ".join(printable(excerpt(n, HEADER_NAME_CHARS)) for n in names[:HEADER_NAMES_SHOWN])
+    more = len(names) - HEADER_NAMES_SHOWN
+    return shown + (f" (and {more} more)" if more > 0 else "")
+
+
 @dataclass
 class TableChecker:
     """Checks one table fed as batches of text cells; keeps only what the table-wide checks need.
@@ -300,15 +312,15 @@ class TableChecker:
         expected = self.table.field_names
         if names == expected:
             return []
-        twice = sorted({n for n in names if names.count(n) > 1}, key=names.index)
+        seen: set[str] = set()
+        twice = list(dict.fromkeys(n for n in names if n in seen or seen.add(n)))  # type: ignore[func-returns-value]
         if twice:
-            shown = ", ".join(printable(n) for n in twice)
-            return [Problem(self.table.name, None, None, f"header: column(s) {shown} appear more than once")]
-        missing = [n for n in expected if n not in names]
-        extra = [printable(n) for n in names if n not in expected]
+            return [Problem(self.table.name, None, None, f"header: column(s) {_few(twice)} appear more than once")]
+        missing = [n for n in expected if n not in seen]
+        extra = [n for n in names if n not in self.table.field_index]
         if missing or extra:
             parts = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + (
-                [f"unexpected column(s) {', '.join(extra)}"] if extra else []
+                [f"unexpected column(s) {_few(extra)}"] if extra else []
             )
             return [Problem(self.table.name, None, None, "header: " + "; ".join(parts))]
         return [Problem(self.table.name, None, None, f"header: columns out of order; expected {', '.join(expected)}")]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -19,17 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..errors import DataError, excerpt
+from ..errors import DataError, excerpt, printable
 from ..io._package import (
     DESCRIPTOR,
+    MAX_DESCRIPTOR_BYTES,
     Package,
     check_relative,
     open_package,
     resource_paths,
     resource_table,
+    too_large,
     zip_file_readable,
 )
-from ..io._tables import TEXT_READERS, CSVRowError
+from ..io._tables import TEXT_READERS, CSVRowError, Terminated
 from ..schema import TABLES, Table
 from ._verify import UNREADABLE, _member_irregular
 
@@ -97,51 +100,125 @@ class PackageDiff:
         }
 
 
+MAX_ZIP_MEMBER = 256 << 20  # the largest zip member diff unpacks (the release's largest table is < 1 MiB)
+MAX_ZIP_TOTAL = 1 << 30  # all the members diff unpacks from one zip, together
+TEMP_PREFIX = "natoseoul-diff-"
+
+
 @contextlib.contextmanager
 def opened(target: Path | None) -> Iterator[Package]:
     """The package ``target`` names (its ``datapackage.json``: a release's CSV tables; the installed
-    release by default); a zip is unpacked into a temporary folder that is removed afterwards."""
+    release by default). A zip is unpacked, within ``MAX_ZIP_MEMBER`` and ``MAX_ZIP_TOTAL`` by the
+    sizes it records, into a temporary folder that is removed on any exit, SIGTERM included (a
+    SIGKILL's leftovers are removed by the next diff); messages name ``<zip>/<member>``, never it."""
     if target is not None and target.is_file():
         try:
             readable = zip_file_readable(target)  # its first and last bytes, not the whole file
         except OSError as exc:
-            raise DataError(f"{target}: cannot read: {exc.strerror or exc}") from None
+            raise DataError(f"{printable(target)}: cannot read: {exc.strerror or exc}") from None
         if readable is not None:
-            with tempfile.TemporaryDirectory(prefix="natoseoul-diff-") as tmp:
-                folder = _unpack(target, Path(tmp))
-                package = open_package(folder)
-                yield Package(package.descriptor_path, package.descriptor, target / folder.relative_to(tmp))
+            _sweep_stale()
+            with _sigterm_raises(), tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp:
+                try:
+                    folder = _unpack(target, Path(tmp))
+                    package = open_package(folder)
+                    yield Package(package.descriptor_path, package.descriptor, target / folder.relative_to(tmp))
+                except DataError as exc:  # a file in the temporary folder is named as the zip's member
+                    raise DataError(str(exc).replace(tmp, printable(target))) from None
             return
     yield open_package(target)
 
 
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises ``Terminated`` while the block runs (in the main thread), so that the
+    temporary folder is removed on the way out, as an export's staging folder is."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _sweep_stale() -> None:
+    """Remove the temporary folders of diffs that were killed (SIGKILL): this user's
+    ``natoseoul-diff-<pid>-*`` whose process is gone."""
+    import shutil
+
+    for entry in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*-*"):
+        pid = entry.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
+        try:
+            if not pid.isdigit() or entry.is_symlink() or entry.lstat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue  # alive (or not ours to signal): left alone
+
+
 def _unpack(path: Path, into: Path) -> Path:
-    """Unpack the regular files of a zip into ``into`` (names checked first); returns the folder
-    that holds its ``datapackage.json`` (the zip's top, or its one top folder)."""
+    """Unpack the regular files of a zip into ``into`` (names checked first, then the sizes the zip
+    records, before a byte is written); returns the folder that holds its ``datapackage.json`` (the
+    zip's top, or its one top folder)."""
+    shown = printable(path)
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             for info in infos:
-                check_relative(info.filename, f"{path}: member")
+                check_relative(info.filename, f"{shown}: member")
             names = [i.filename for i in infos if not i.is_dir()]
             found = sorted(
                 (n for n in names if PurePosixPath(n).name == DESCRIPTOR and len(PurePosixPath(n).parts) <= 2),
                 key=lambda n: len(PurePosixPath(n).parts),
             )
             if not found:
-                raise DataError(f"{path}: no {DESCRIPTOR} at the top of the archive or in its top folder")
+                raise DataError(f"{shown}: no {DESCRIPTOR} at the top of the archive or in its top folder")
             base = PurePosixPath(found[0]).parent
-            for info in infos:
-                inside = base == PurePosixPath(".") or PurePosixPath(info.filename).is_relative_to(base)
-                if info.is_dir() or _member_irregular(info) or not inside:
-                    continue
+            chosen = [
+                info
+                for info in infos
+                if not info.is_dir()
+                and not _member_irregular(info)
+                and (base == PurePosixPath(".") or PurePosixPath(info.filename).is_relative_to(base))
+            ]
+            total = 0
+            for info in chosen:
+                limit, what = (
+                    (MAX_DESCRIPTOR_BYTES, "a descriptor")
+                    if info.filename.endswith(".json")
+                    else (MAX_ZIP_MEMBER, "one zip member")
+                )
+                total += info.file_size
+                if info.file_size > limit:
+                    raise DataError(f"{printable(f'{path}/{info.filename}')}: {too_large(limit, what)}")
+                if total > MAX_ZIP_TOTAL:
+                    raise DataError(
+                        f"{shown}: its members add up to more than {MAX_ZIP_TOTAL >> 30} GiB, "
+                        "the most natoseoul unpacks from a zip"
+                    )
+            for info in chosen:
                 target = into / info.filename
                 target.parent.mkdir(parents=True, exist_ok=True)
+                written = 0
                 with archive.open(info) as source, target.open("wb") as sink:
                     while chunk := source.read(1 << 20):
+                        written += len(chunk)
+                        if written > info.file_size:  # zipfile stops at the recorded size; never past it
+                            raise DataError(f"{printable(f'{path}/{info.filename}')}: larger than the zip records")
                         sink.write(chunk)
     except UNREADABLE as exc:
-        raise DataError(f"{path}: not a readable zip archive: {exc}") from None
+        raise DataError(f"{shown}: not a readable zip archive: {printable(exc)}") from None
     return into / base
 
 
@@ -242,12 +319,31 @@ def _version(package: Package) -> str | None:
 
 def _shown_key(key: dict[str, Cell]) -> str:
     if len(key) == 1:
-        return str(next(iter(key.values())))
-    return ", ".join(f"{k}={v}" for k, v in key.items())
+        return printable(next(iter(key.values())))
+    return printable(", ".join(f"{k}={v}" for k, v in key.items()))
 
 
 def _value(value: Cell) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """A cell as JSON, escaped for a terminal (bidirectional overrides and DEL too, which JSON keeps)."""
+    return printable(json.dumps(value, ensure_ascii=False))
+
+
+def _json_safe(text: str) -> str:
+    """JSON text with every character a terminal would act on (U+007F to U+009F, bidirectional
+    overrides and other format characters, line separators) written as a ``\\uXXXX`` escape."""
+    if text.isprintable():
+        return text
+
+    def escape(c: str) -> str:
+        if c == "\n" or c.isprintable():
+            return c
+        code = ord(c)
+        if code <= 0xFFFF:
+            return f"\\u{code:04x}"
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+    return "".join(escape(c) for c in text)
 
 
 def _rows(t: TableDiff) -> str:
@@ -259,7 +355,10 @@ def _rows(t: TableDiff) -> str:
 def as_text(d: PackageDiff, cells: bool = True) -> str:
     """Per table: its row counts and what changed, then each added (+), removed (-) and changed (~)
     row by key, with each changed cell as ``column: old → new`` (values as JSON)."""
-    lines = [f"old: {d.old} ({d.old_version or 'no version'})", f"new: {d.new} ({d.new_version or 'no version'})"]
+    lines = [
+        printable(f"old: {d.old} ({d.old_version or 'no version'})"),
+        printable(f"new: {d.new} ({d.new_version or 'no version'})"),
+    ]
     width = max(len(t.name) for t in d.tables)
     for t in d.tables:
         if t.old_rows is None:
@@ -272,16 +371,16 @@ def as_text(d: PackageDiff, cells: bool = True) -> str:
             what = f"{len(t.added)} added, {len(t.removed)} removed, {len(t.changed)} changed"
         lines.append(f"{t.name:<{width}}  {_rows(t)} rows: {what}")
         if t.columns_added:
-            lines.append(f"  columns added: {', '.join(t.columns_added)}")
+            lines.append(f"  columns added: {printable(', '.join(t.columns_added))}")
         if t.columns_removed:
-            lines.append(f"  columns removed: {', '.join(t.columns_removed)}")
+            lines.append(f"  columns removed: {printable(', '.join(t.columns_removed))}")
         if not cells:
             continue
         lines += [f"  + {_shown_key(t.key_of(row))}" for row in t.added]
         lines += [f"  - {_shown_key(t.key_of(row))}" for row in t.removed]
         for change in t.changed:
             lines.append(f"  ~ {_shown_key(change.key)}")
-            lines += [f"      {c}: {_value(o)} → {_value(n)}" for c, (o, n) in change.cells.items()]
+            lines += [f"      {printable(c)}: {_value(o)} → {_value(n)}" for c, (o, n) in change.cells.items()]
     totals = d.totals()
     lines.append(
         f"{totals['tables_changed']} of {len(d.tables)} table(s) differ: {totals['added']} row(s) added, "
@@ -292,7 +391,7 @@ def as_text(d: PackageDiff, cells: bool = True) -> str:
 
 def as_markdown(d: PackageDiff) -> str:
     """The counts as a Markdown table, to paste into a CHANGELOG entry."""
-    old, new = d.old_version or excerpt(d.old, 40), d.new_version or excerpt(d.new, 40)
+    old, new = printable(d.old_version or excerpt(d.old, 40)), printable(d.new_version or excerpt(d.new, 40))
     lines = [
         f"Rows by table, {old} → {new} (`natoseoul diff`):",
         "",
@@ -307,7 +406,9 @@ def as_markdown(d: PackageDiff) -> str:
                 + ", ".join([*(f"+{c}" for c in t.columns_added), *(f"-{c}" for c in t.columns_removed)])
                 + ")"
             )
-        lines.append(f"| `{t.name}`{columns} | {_rows(t)} | {len(t.added)} | {len(t.removed)} | {len(t.changed)} |")
+        lines.append(
+            f"| `{t.name}`{printable(columns)} | {_rows(t)} | {len(t.added)} | {len(t.removed)} | {len(t.changed)} |"
+        )
     totals = d.totals()
     old_total = sum(t.old_rows or 0 for t in d.tables)
     new_total = sum(t.new_rows or 0 for t in d.tables)
@@ -338,4 +439,4 @@ def as_json(d: PackageDiff) -> str:
             for t in d.tables
         ],
     }
-    return json.dumps(out, ensure_ascii=False, indent=2)
+    return _json_safe(json.dumps(out, ensure_ascii=False, indent=2))

@@ -22,19 +22,19 @@ from ..errors import DataError, printable
 from ..io._package import (
     Package,
     UnsafePath,
+    elsewhere,
     file_problem,
-    inside,
     open_packages,
     read_limited,
     resource_paths,
     resource_table,
 )
+from ..io._seeds import MAX_SEED_BYTES, seed_file
 from ..io._tables import TEXT_READERS, CSVRowError
 from ..schema import TABLES, Table
 from ._checks import HEADER_ROW, Problem, TableChecker, check_references, check_spans, file_row
 from ._descriptor import descriptor_problems, load_part
 
-MAX_SEED_BYTES = 64 << 20  # the largest seed text read (the release's are a few KiB each)
 COPIES = "the CSV and Parquet copies of a table must hold the same rows"
 
 
@@ -77,7 +77,7 @@ class _Validator:
         base = package.base
         self.order: dict[str, int] = {}
         self.seeds_root = next((r for r in (base, base.parent) if (r / "seeds").is_dir()), None)
-        if self.seeds_root is not None and _elsewhere(self.seeds_root / "seeds"):
+        if self.seeds_root is not None and elsewhere(self.seeds_root / "seeds"):
             # the seeds are read from the folder they were found in, never through a symlink to another
             where = self.rank(package.shown_descriptor)
             message = f"{printable(self.seeds_root / 'seeds')} is a symlink to another folder; spans not checked"
@@ -93,7 +93,7 @@ class _Validator:
             self.report.issues.append(Problem(file, row, p.field, p.message))
 
     def run(self) -> Report:
-        groups: dict[str, list[tuple[str, str]]] = {}
+        groups: dict[str, list[tuple[str, str, Package]]] = {}
         for package in self.packages:
             where = self.rank(package.shown_descriptor)
             for problem in descriptor_problems(package):
@@ -109,10 +109,10 @@ class _Validator:
                 elif len(paths) != 1:
                     problem = f"resource {name!r} must have exactly one path"
                 else:
-                    groups.setdefault(fmt, []).append((table, paths[0]))
+                    groups.setdefault(fmt, []).append((table, paths[0], package))
                     continue
                 self.report.issues.append(Problem(where, None, None, problem))
-        both = {t for t, _ in groups.get("csv", [])} & {t for t, _ in groups.get("parquet", [])}
+        both = {t for t, _, _ in groups.get("csv", [])} & {t for t, _, _ in groups.get("parquet", [])}
         for fmt, entries in groups.items():
             self.check_group(fmt, sorted(entries, key=lambda e: list(TABLES).index(e[0])), both)
         self.compare_copies(both)
@@ -146,20 +146,20 @@ class _Validator:
                     message = f"the values differ from those of {csv}; {COPIES}"
                     self.report.issues.append(Problem(parquet, None, name, message))
 
-    def check_group(self, fmt: str, entries: list[tuple[str, str]], both: set[str]) -> None:
+    def check_group(self, fmt: str, entries: list[tuple[str, str, Package]], both: set[str]) -> None:
         """Check the files of one format, then the foreign keys between them and the evidence spans
         (the documents table names the seed texts). The tables in ``both`` (with a copy in each
         format) have their typed values digested."""
         jobs: dict[str, tuple[Path, str]] = {}
-        for table, rel in entries:
-            shown = self.rank(self.package.show(rel))
+        for table, rel, package in entries:  # each path is named by its own descriptor's package
+            shown = self.rank(package.show(rel))
             if table in jobs:
                 self.report.issues.append(Problem(shown, None, None, f"a second {fmt} file for table {table}"))
                 continue
             try:
-                jobs[table] = (self.package.resolve(rel), shown)
+                jobs[table] = (package.resolve(rel), shown)
             except UnsafePath as exc:
-                self.report.issues.append(Problem(self.package.shown_descriptor, None, None, exc.reason))
+                self.report.issues.append(Problem(package.shown_descriptor, None, None, exc.reason))
 
         checkers = {}
         for table, (path, shown) in jobs.items():
@@ -220,25 +220,17 @@ class _Validator:
             parts = PurePosixPath(rel or "").parts
             if not doc or len(parts) != 2 or parts[0] != "seeds" or parts[1] in ("..", "."):
                 continue  # a missing or malformed path is reported by the pattern check
-            file = root / rel  # type: ignore[operator]
-            try:  # the seed file must be a file in seeds/, not a symlink leading out of it (seeds/ is not one)
-                found = _seed_problem(inside(root / "seeds", parts[1], "seed path") if file.is_symlink() else file,
-                                      sha256, count)  # fmt: skip
+            try:  # the one rule for seed paths (io._seeds): never through a symlink leading out of the package
+                found = _seed_problem(seed_file(root, str(rel)), sha256, count)
             except UnsafePath as exc:
                 found = ("path", exc.reason)
+            except DataError as exc:
+                found = ("path", str(exc))
             if isinstance(found, str):
                 yield doc, found
             elif not self.seed_problems_reported:
                 self.report.issues.append(Problem(shown, file_row(i), found[0], found[1]))
         self.seed_problems_reported = True
-
-
-def _elsewhere(folder: Path) -> bool:
-    """Whether ``folder`` is reached through a symlink (or cannot be resolved)."""
-    try:
-        return folder.resolve() != folder.parent.resolve() / folder.name
-    except (OSError, RuntimeError):
-        return True
 
 
 def _seed_problem(file: Path, sha256: str | None, count: str | None) -> tuple[str, str] | str:
@@ -260,9 +252,14 @@ def _seed_problem(file: Path, sha256: str | None, count: str | None) -> tuple[st
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return "path", f"seed file {name} is not UTF-8: {exc}"
-    if count and count != str(len(text)):
+    if count and _integer(count) != len(text):  # '+2000' and '0002000' are 2000 (Table Schema integers)
         return "char_count", f"{printable(count)} differs from the length of {name} ({len(text)} characters)"
     return text
+
+
+def _integer(text: str) -> int | None:
+    """A Table Schema integer cell as a number (None when it is not one; the cell check reports it)."""
+    return int(text) if re.fullmatch(r"[+-]?[0-9]{1,18}", text) else None
 
 
 def _columns(batch: pa.RecordBatch, names: tuple[str, ...]) -> list[list[str | None]]:

@@ -352,9 +352,14 @@ def diff(old: Path, new: Path | None, fmt: str, counts: bool) -> None:
       natoseoul diff old-export/ new-export/ --format json > changes.json
     """
     from ..check._diff import as_json, as_markdown, as_text, diff_packages
+    from ..io._tables import Terminated
 
-    with _user_errors(exit_code=2):
-        result = diff_packages(old, new)
+    try:
+        with _user_errors(exit_code=2):
+            result = diff_packages(old, new)
+    except Terminated:
+        click.echo("Error: terminated (SIGTERM); the zip members unpacked for the diff are removed", err=True)
+        sys.exit(128 + 15)
     if fmt == "json":
         click.echo(as_json(result))
     elif fmt == "markdown":

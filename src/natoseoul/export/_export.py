@@ -27,7 +27,7 @@ from .._release import cite
 from ..errors import DataError, check_name
 from ..io import _descriptor as descriptor
 from ..io._manifest import MANIFEST, file_sha256, read_manifest, render
-from ..io._package import DESCRIPTOR, Package, open_for_reading
+from ..io._package import DESCRIPTOR, Package, open_for_reading, own_file_problem
 from ..io._tablefiles import TableFile, table_files
 from ..io._tables import Staging, write_csv, write_json, write_parquet
 from ..schema import TABLES
@@ -218,7 +218,9 @@ def _kept_tables(fmt: str, output: Path, names: Sequence[str], present: Sequence
     return {
         name: output / _table_file(name, fmt)
         for name in TABLES
-        if name not in names and _table_file(name, fmt) in present and (output / _table_file(name, fmt)).is_file()
+        if name not in names
+        and _table_file(name, fmt) in present
+        and own_file_problem(output / _table_file(name, fmt)) is None
     }
 
 
@@ -271,7 +273,7 @@ def _stage_manifest(job: Job, earlier: dict[str, str], present: Sequence[str]) -
     digests = dict(earlier)
     for name in present:
         path = job.output / name
-        if name not in digests and not path.is_symlink() and path.is_file():
+        if name not in digests and own_file_problem(path) is None:
             digests[name] = file_sha256(path)
     for rel in job.staging.staged:
         digests[rel.as_posix()] = file_sha256(job.staging.stage / rel)

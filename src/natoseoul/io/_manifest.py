@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ..errors import DataError
+from ..errors import DataError, printable
 
 MANIFEST = "SHA256SUMS"
 LINE = re.compile(r"([0-9a-f]{64})  ([^\x00-\x1f\x7f\\]+)")  # no control character, no backslash
@@ -85,7 +85,12 @@ def write_manifest(folder: Path, files: Iterable[str], keep: Mapping[str, str] |
 
 def read_manifest(folder: Path) -> dict[str, str] | None:
     """The entries of ``folder/SHA256SUMS``, None when there is none (a DataError when unreadable)."""
+    from ._package import MAX_DESCRIPTOR_BYTES, own_file_problem, read_limited
+
     path = folder / MANIFEST
-    if not path.is_file():
+    problem = own_file_problem(path)  # a symlink is refused unopened, wherever it points
+    if problem == "file is missing":
         return None
-    return parse(path.read_bytes(), str(path))
+    if problem is not None:
+        raise DataError(f"{printable(path)}: {problem}")
+    return parse(read_limited(path, MAX_DESCRIPTOR_BYTES, "a manifest"), printable(path))

@@ -150,6 +150,14 @@ def inside(base: Path, rel: str, what: str) -> Path:
     return path
 
 
+def elsewhere(folder: Path) -> bool:
+    """Whether ``folder`` is reached through a symlink (or cannot be resolved)."""
+    try:
+        return folder.resolve() != folder.parent.resolve() / folder.name
+    except (OSError, RuntimeError):
+        return True
+
+
 def check_relative(rel: str, what: str) -> None:
     """Refuse a path that is absolute, remote, contains ``..`` or a control character such as NUL
     (``what`` starts the message)."""
@@ -186,6 +194,20 @@ def file_problem(path: Path) -> str | None:
     if not stat.S_ISREG(mode):
         return "is not a regular file (a FIFO, socket or device); refusing to read it"
     return None
+
+
+def own_file_problem(path: Path) -> str | None:
+    """None when ``path`` is a regular file itself (by ``lstat``: a symlink is never followed), else
+    why not. The rule for files natoseoul finds in a folder it writes to (an export's output)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        return (
+            "file is missing" if exc.errno in (errno.ENOENT, errno.ENOTDIR) else f"cannot read: {exc.strerror or exc}"
+        )
+    if stat.S_ISLNK(mode):
+        return "is a symlink; only regular files in the folder are read"
+    return file_problem(path)
 
 
 def open_package(target: Path | None = None) -> Package:

@@ -3,19 +3,23 @@
 The installed release reads them from ``natoseoul._release.seeds_dir()``; another package from the
 ``seeds/`` folder in or beside its directory (as ``natoseoul validate`` finds them). Each file must
 have the sha256 the documents table records, so that offsets are counted in the text they were
-made for.
+made for. A seed path is resolved by ``seed_file``, the one rule every command that reads seeds
+uses (``validate``, ``site``, ``export -f annotations``): never through a symlink that leads out of
+the package, never a FIFO or device, never more than ``MAX_SEED_BYTES``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pyarrow as pa
 
 from .._release import seeds_dir
-from ..errors import DataError
-from ._package import Package, check_relative
+from ..errors import DataError, printable
+from ._package import Package, UnsafePath, check_relative, elsewhere, file_problem, inside, read_limited
+
+MAX_SEED_BYTES = 64 << 20  # the largest seed text read (the release's are a few KiB each)
 
 
 def seeds_root(package: Package | None) -> Path:
@@ -28,19 +32,44 @@ def seeds_root(package: Package | None) -> Path:
     return found
 
 
+def seed_file(root: Path, rel: str, what: str = "seed path") -> Path:
+    """The seed file ``rel`` (a documents.path, ``seeds/<name>``) names under ``root``; an UnsafePath
+    (its message starting with ``what``) when it is absolute, holds ``..`` or leads outside ``root``
+    through a symlink, and a DataError when ``seeds/`` itself is a symlink to another folder. Nothing
+    is opened: the caller checks ``file_problem`` and reads within ``MAX_SEED_BYTES``."""
+    check_relative(rel, what)
+    if elsewhere(root / "seeds"):
+        raise DataError(f"{printable(root / 'seeds')} is a symlink to another folder; the seeds are not read")
+    path = inside(root, rel, what)
+    try:
+        out = not path.resolve().is_relative_to((root / "seeds").resolve())
+    except (OSError, RuntimeError):
+        out = True
+    if out:
+        raise UnsafePath(what, rel, "leads outside seeds/; expected a file in seeds/")
+    return path
+
+
+def read_seed(path: Path) -> bytes:
+    """The bytes of a seed file resolved by ``seed_file``: a regular file of at most ``MAX_SEED_BYTES``."""
+    problem = file_problem(path)
+    if problem is not None:
+        raise DataError(f"{printable(path)}: {problem}")
+    return read_limited(path, MAX_SEED_BYTES, "a seed")
+
+
 def read_seeds(documents: pa.Table, root: Path) -> dict[str, str]:
     """Every document's text by ``document_id``, read from ``root / path`` as UTF-8 after checking
     its sha256 against the documents table."""
     texts: dict[str, str] = {}
     for row in documents.select(["document_id", "path", "sha256"]).to_pylist():
-        rel = str(row["path"])
-        check_relative(rel, "documents.path")
-        path = root / PurePosixPath(rel)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise DataError(f"{path}: cannot read the seed of {row['document_id']}: {exc.strerror or exc}") from None
+        doc = printable(row["document_id"])
+        path = seed_file(root, str(row["path"]), f"documents {doc}: seed path")
+        data = read_seed(path)
         if hashlib.sha256(data).hexdigest() != row["sha256"]:
-            raise DataError(f"{path}: sha256 differs from the documents table's for {row['document_id']}")
-        texts[str(row["document_id"])] = data.decode("utf-8")
+            raise DataError(f"{printable(path)}: sha256 differs from the documents table's for {doc}")
+        try:
+            texts[str(row["document_id"])] = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{printable(path)}: the seed of {doc} is not UTF-8: {exc.reason}") from None
     return texts

@@ -566,12 +566,23 @@ def csv_batches(
                     ),
                 ), size
             except (pa.ArrowInvalid, OSError) as exc:
+                if _header_too_long(exc, path, size):
+                    raise CSVRowError(
+                        path,
+                        1,
+                        f"header: longer than {size >> 20} MiB (one block), the most natoseoul reads as a header",
+                    ) from None
                 if not _straddles(exc) or size >= MAX_CSV_RECORD:
                     raise failure(exc, 0) from None
                 size = min(size * 4, MAX_CSV_RECORD)
 
     reader, size = open_reader(block_size)
-    header = reader.schema.names
+    try:
+        header = reader.schema.names
+    except UnicodeDecodeError as exc:  # Arrow checks the cells' UTF-8, not the header's
+        raise DataError(
+            f"{shown}: cannot read as CSV: not UTF-8 text (save the file as UTF-8): header: {exc.reason}"
+        ) from None
 
     def batches() -> Iterator[pa.RecordBatch]:
         nonlocal reader, size
@@ -613,6 +624,18 @@ def _check_cells(batch: pa.RecordBatch, shown: str, offset: int) -> None:
             row = kernels.indices_nonzero(kernels.greater(lengths, pa.scalar(MAX_CSV_RECORD, lengths.type)))[0].as_py()
             why = f"a cell of {longest >> 20} MiB; the most natoseoul reads is {MAX_CSV_RECORD >> 20} MiB"
             raise CSVRowError(shown, offset + row + 2, why, printable(name))
+
+
+def _header_too_long(exc: BaseException, path: Path, size: int) -> bool:
+    """Whether Arrow's CSV reader found no complete record in a first block that is full: the
+    header is longer than a block (Arrow calls that an empty block). The header is not read in
+    larger blocks: a header of millions of columns would cost memory for each."""
+    if "cannot infer number of columns" not in str(exc):
+        return False
+    try:
+        return path.stat().st_size > size
+    except OSError:
+        return False
 
 
 def _straddles(exc: BaseException) -> bool:
