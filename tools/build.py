@@ -185,12 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = build(args.root.resolve(), check=args.check)
     except DataError as exc:
-        print(f"build: {exc}", file=sys.stderr)
+        print(f"Error: {exc}", file=sys.stderr)
         return 1
     rows = ", ".join(f"{n} {c}" for n, c in result.row_counts.items())
     if args.check:
         if result.changed:
-            print("stale: " + ", ".join(result.changed) + " (run `python tools/build.py`)", file=sys.stderr)
+            print("Error: stale: " + ", ".join(result.changed) + " (run `python tools/build.py`)", file=sys.stderr)
             return 1
         print(f"up to date: {len(result.outputs)} files; rows: {rows}")
     else:
