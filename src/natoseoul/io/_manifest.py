@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import DataError, printable
@@ -66,21 +66,6 @@ def file_sha256(path: Path) -> str:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
-
-
-def write_manifest(folder: Path, files: Iterable[str], keep: Mapping[str, str] | None = None) -> Path:
-    """Write ``folder/SHA256SUMS`` listing ``files`` (paths relative to ``folder``, hashed now) and
-    the entries of ``keep`` for any other file (a manifest already there, when an export adds files
-    to a folder); the manifest appears whole or not at all. Returns its path."""
-    from ._tables import write_atomic
-
-    digests = dict(keep or {})
-    for rel in files:
-        digests[rel] = file_sha256(folder / rel)
-    digests.pop(MANIFEST, None)
-    path = folder / MANIFEST
-    write_atomic(path, render(digests))
-    return path
 
 
 def read_manifest(folder: Path) -> dict[str, str] | None:

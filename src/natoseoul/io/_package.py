@@ -65,35 +65,36 @@ class ArchiveGiven(DataError):
         self.path = path
 
 
-def _zip_readable(data: bytes) -> bool | None:
-    """None when ``data`` is not meant as a zip archive, else whether zipfile can read it. It is
-    meant as one when it starts with the zip signature (a damaged archive is still one), or when
-    zipfile finds a zip's end record in it (a zip with a stub in front, such as a self-extracting
-    one). zipfile is imported only for such data: reading a package directory does without it."""
-    starts = data.startswith(ZIP_SIGNATURE)
-    if not starts and ZIP_END_RECORD not in data[-ZIP_END_SPAN:]:
+def _zip_verdict(head: bytes, tail: bytes, source: Any) -> bool | None:
+    """None when a file is not meant as a zip archive, else whether zipfile can read it. It is meant
+    as one when it starts with the zip signature (a damaged archive is still one), or when zipfile
+    finds a zip's end record in its last ``ZIP_END_SPAN`` bytes (a zip with a stub in front, such as
+    a self-extracting one). zipfile is imported only then: reading a package directory does without it."""
+    starts = head.startswith(ZIP_SIGNATURE)
+    if not starts and ZIP_END_RECORD not in tail:
         return None
-    import io
     import zipfile
 
-    readable = zipfile.is_zipfile(io.BytesIO(data))
+    readable = zipfile.is_zipfile(source)
     return readable if starts or readable else None
 
 
+def _zip_readable(data: bytes) -> bool | None:
+    """``_zip_verdict`` of bytes already read."""
+    import io
+
+    return _zip_verdict(data, data[-ZIP_END_SPAN:], io.BytesIO(data))
+
+
 def zip_file_readable(path: Path) -> bool | None:
-    """``_zip_readable`` for a file, reading only its first bytes and its last ``ZIP_END_SPAN``
-    (a file of any size costs no more memory than that)."""
+    """``_zip_verdict`` of a file, reading only its first bytes and its last ``ZIP_END_SPAN`` (a file
+    of any size costs no more memory than that)."""
     with path.open("rb") as f:
         head = f.read(len(ZIP_SIGNATURE))
         size = f.seek(0, os.SEEK_END)
         f.seek(max(0, size - ZIP_END_SPAN))
         tail = f.read()
-    if not head.startswith(ZIP_SIGNATURE) and ZIP_END_RECORD not in tail:
-        return None
-    import zipfile
-
-    readable = zipfile.is_zipfile(path)
-    return readable if head.startswith(ZIP_SIGNATURE) or readable else None
+    return _zip_verdict(head, tail, path)
 
 
 @dataclass(frozen=True)
