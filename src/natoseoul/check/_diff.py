@@ -118,7 +118,7 @@ def opened(target: Path | None) -> Iterator[Package]:
             raise DataError(f"{printable(target)}: cannot read: {exc.strerror or exc}") from None
         if readable is not None:
             _sweep_stale()
-            with _sigterm_raises(), tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-") as tmp:
+            with _temporary_folder() as tmp:
                 try:
                     folder = _unpack(target, Path(tmp))
                     package = open_package(folder)
@@ -130,24 +130,39 @@ def opened(target: Path | None) -> Iterator[Package]:
 
 
 @contextlib.contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    """SIGTERM raises ``Terminated`` while the block runs (in the main thread), so that the
-    temporary folder is removed on the way out, as an export's staging folder is."""
+def _temporary_folder() -> Iterator[str]:
+    """A temporary folder that is removed on any exit, SIGTERM included, as an export's staging
+    folder is. In the main thread SIGTERM is held while the folder is made and removed (a signal
+    then would leave it behind) and raises ``Terminated`` in between."""
+    import shutil
     import signal
     import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    main = threading.current_thread() is threading.main_thread()
+    state = {"armed": False, "pending": False}
 
     def handler(signum: int, frame: object) -> None:
-        raise Terminated()
+        if state["armed"]:
+            state["armed"] = False
+            raise Terminated()
+        state["pending"] = True
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = signal.signal(signal.SIGTERM, handler) if main else None
     try:
-        yield
+        tmp = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-")
+        try:
+            state["armed"] = True
+            if state["pending"]:
+                raise Terminated()
+            yield tmp
+        finally:
+            state["armed"] = False
+            shutil.rmtree(tmp, ignore_errors=True)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+    if state["pending"]:  # arrived while the folder was removed: act on it now
+        raise Terminated()
 
 
 def _sweep_stale() -> None:

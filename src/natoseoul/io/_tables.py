@@ -270,9 +270,14 @@ class Staging:
             self.lock = _Lock(parent / f".{self.real.name}{self.PREFIX}lock", self.folder)
             self._sweep()
             self.existed = self.real.exists()  # under the lock, as the export sees it
-            self.stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{self.real.name}{self.PREFIX}stage-"))
-            os.chmod(self.stage, _folder_mode(self.real))
+            self.committing = True  # a SIGTERM waits until the staging folder is recorded (see _catch_sigterm)
             self._catch_sigterm()
+            self.stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{self.real.name}{self.PREFIX}stage-"))
+            self.committing = False
+            if self.pending_signal:
+                self.pending_signal = False
+                raise Terminated()
+            os.chmod(self.stage, _folder_mode(self.real))
         except BaseException:
             self._cleanup(committed=False)
             raise
