@@ -32,7 +32,7 @@ from ..io._package import (
 from ..io._seeds import MAX_SEED_BYTES, seed_file
 from ..io._tables import TEXT_READERS, CSVRowError
 from ..schema import TABLES, Table
-from ._checks import HEADER_ROW, Problem, TableChecker, check_references, check_spans, file_row
+from ._checks import HEADER_ROW, INTEGER, Problem, TableChecker, check_references, check_spans, file_row
 from ._descriptor import descriptor_problems, load_part
 
 COPIES = "the CSV and Parquet copies of a table must hold the same rows"
@@ -259,7 +259,7 @@ def _seed_problem(file: Path, sha256: str | None, count: str | None) -> tuple[st
 
 def _integer(text: str) -> int | None:
     """A Table Schema integer cell as a number (None when it is not one; the cell check reports it)."""
-    return int(text) if re.fullmatch(r"[+-]?[0-9]{1,18}", text) else None
+    return int(text) if re.fullmatch(INTEGER, text) else None
 
 
 def _columns(batch: pa.RecordBatch, names: tuple[str, ...]) -> list[list[str | None]]:

@@ -9,7 +9,6 @@ added, dropped, reordered or written in another form is reported by ``natoseoul 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -60,12 +59,10 @@ def parse(data: bytes, shown: str) -> dict[str, str]:
 
 
 def file_sha256(path: Path) -> str:
-    """The hex sha256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+    """The hex sha256 of a file, as a manifest line records it."""
+    from ._descriptor import path_digest
+
+    return path_digest(path, "sha256")[1]
 
 
 def read_manifest(folder: Path) -> dict[str, str] | None:
