@@ -254,3 +254,32 @@ def test_year_0000_is_refused_by_natoseoul_and_frictionless_alike(tmp_path: Path
     assert f"{events}:2:date_end: '0000-01-01' is not a date (YYYY-MM-DD)" in ours.out.splitlines()
     theirs = run("validate", str(dist), "--frictionless").out.splitlines()
     assert any(line.startswith(f"{events}:2:date_end: [frictionless type-error]") for line in theirs), theirs
+
+
+def test_a_parquet_column_stored_as_day_numbers_is_reported(tmp_path: Path) -> None:
+    """The Parquet copy holds the CSV copy's dates as the numbers Arrow stores them as (days since
+    1970), in a type the schema does not give: the same bytes, but not dates to its readers."""
+    dist = copy_release(tmp_path)
+    target = dist / "parquet" / "documents.parquet"
+    data = pq.read_table(target)
+    index = data.schema.get_field_index("published")
+    pq.write_table(data.set_column(index, "published", data.column("published").cast(pa.int32())), target)
+    result = run("validate", str(dist))
+    assert result.code == 1
+    assert f"{target}:published: stored as int32, expected date32[day]" in result.out.splitlines()
+
+
+def test_integer_keys_are_compared_as_numbers(tmp_path: Path) -> None:
+    """``+12`` and ``12`` are the same integer, so two evidence rows that differ only so share a key."""
+    dist = copy_release(tmp_path)
+    evidence = dist / "csv" / "event_evidence.csv"
+    with evidence.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    start = rows[0].index("char_start")
+    twin = list(rows[1])
+    twin[start] = "+" + twin[start]
+    with evidence.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([*rows, twin])
+    out = run("validate", str(dist)).out.splitlines()
+    key = ", ".join(TABLES["event_evidence"].primary_key)
+    assert any(line.startswith(f"{evidence}:{len(rows) + 1}:event_id: duplicate primary key ({key})") for line in out)

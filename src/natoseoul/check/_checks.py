@@ -23,7 +23,7 @@ from ..schema import TABLES, Field, Table
 
 KEY_SEPARATOR = "\x1f"
 ZERO, ONE, EMPTY = pa.scalar(0, pa.int64()), pa.scalar(1, pa.int64()), pa.scalar("", pa.string())
-TRUE, FALSE = pa.scalar(True), pa.scalar(False)
+TRUE, FALSE = pa.scalar(True, pa.bool_()), pa.scalar(False, pa.bool_())  # typed: inferring imports dateutil
 BOOLEAN_WORDS = pa.array(["true", "false"], pa.string())
 # Types whose Arrow cast from text accepts what the checks accept (integers: up to 18 digits;
 # dates: YYYY-MM-DD on the calendar), with one exception the fast path rules out: the cast also
@@ -136,7 +136,7 @@ def _parse(spec: Field, column: pa.Array, missing: pa.BooleanArray) -> tuple[pa.
         values = kernels.if_else(ok, values, _null(pa.date32()))
     elif spec.type == "boolean":
         ok = kernels.is_in(text, value_set=BOOLEAN_WORDS)
-        values = kernels.if_else(ok, kernels.equal(text, pa.scalar("true")), _null(pa.bool_()))
+        values = kernels.if_else(ok, kernels.equal(text, pa.scalar("true", pa.string())), _null(pa.bool_()))
     else:  # pragma: no cover - the schema module only defines the types above
         raise AssertionError(spec.type)
     bad = kernels.and_(kernels.invert(missing), kernels.invert(kernels.fill_null(ok, FALSE)))
@@ -173,6 +173,14 @@ def _typed_column(table: Table, spec: Field, column: pa.Array, offset: int) -> t
     for i, v in zip(rows, _values(column, rows), strict=True):
         problems.append(Problem(table.name, offset + i, spec.name, f"{_short(v)} is not {TYPE_WORDS[spec.type]}"))
     return values, missing, problems
+
+
+def _key_text(spec: Field, column: pa.Array, values: pa.Array) -> pa.Array:
+    """A key column's cells as keys are compared: text as written, other values written the one
+    way (so ``+5`` and ``5`` are the same integer key); a cell that does not parse stays as written."""
+    if spec.type == "string":
+        return column
+    return kernels.if_else(kernels.is_valid(values), kernels.cast(values, pa.string()), column)
 
 
 def _as_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -337,7 +345,7 @@ class TableChecker:
             if self.digest:
                 self.digests.setdefault(spec.name, ColumnDigest()).add(parsed[spec.name])
             if spec.name in kept:
-                self.keys.setdefault(spec.name, []).append(column)
+                self.keys.setdefault(spec.name, []).append(_key_text(spec, column, parsed[spec.name]))
         if self.table.span_text_field:
             problems += self._check_spans(batch, parsed, offset)
         self.rows_seen += batch.num_rows
@@ -441,7 +449,11 @@ class TableChecker:
 
     def _duplicates(self, names: list[str]) -> list[Problem]:
         columns = [kernels.fill_null(self.key_column(n), EMPTY) for n in names]
-        key = columns[0] if len(columns) == 1 else kernels.binary_join_element_wise(*columns, pa.scalar(KEY_SEPARATOR))
+        key = (
+            columns[0]
+            if len(columns) == 1
+            else kernels.binary_join_element_wise(*columns, pa.scalar(KEY_SEPARATOR, pa.string()))
+        )
         if kernels.count_distinct(key).as_py() == len(key):  # the usual case, and cheaper than counting each value
             return []
         counts = kernels.value_counts(key)

@@ -36,8 +36,12 @@ def select_rows(name: str, where: Sequence[tuple[str, str]] = (), limit: int | N
     for column, value in where:
         check_name(f"{name} column", column, data.column_names)
         text = kernels.cast(data.column(column), pa.string())
-        mask = kernels.invert(kernels.is_valid(text)) if value == "" else kernels.equal(text, pa.scalar(value))
-        data = kernels.filter_(data, kernels.fill_null(mask, pa.scalar(False)))
+        mask = (
+            kernels.invert(kernels.is_valid(text))
+            if value == ""
+            else kernels.equal(text, pa.scalar(value, pa.string()))
+        )
+        data = kernels.filter_(data, kernels.fill_null(mask, pa.scalar(False, pa.bool_())))
     return data if limit is None else data.slice(0, limit)
 
 

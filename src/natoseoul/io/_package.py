@@ -311,7 +311,7 @@ def _depth(value: Any) -> int:
         deepest = max(deepest, depth)
         if deepest > MAX_JSON_DEPTH:
             return deepest
-        stack += [(child, depth + 1) for child in children]
+        stack += [(child, depth + 1) for child in children if isinstance(child, (dict, list))]
     return deepest
 
 
