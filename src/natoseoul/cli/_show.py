@@ -55,8 +55,8 @@ def _char_width(ch: str) -> int:
 
 def _width(text: str) -> int:
     """Columns ``text`` takes in a terminal (``len`` would misalign every row that holds a Korean
-    alias or title)."""
-    return sum(map(_char_width, text))
+    alias or title). Every ASCII character takes one column."""
+    return len(text) if text.isascii() else sum(map(_char_width, text))
 
 
 def _cell(value: object) -> str:
@@ -65,6 +65,8 @@ def _cell(value: object) -> str:
     text = " ".join(text.split())
     if _width(text) <= CELL_WIDTH:
         return text
+    if text.isascii():
+        return text[: CELL_WIDTH - 1] + "…"
     cut = next(i for i, used in enumerate(accumulate(map(_char_width, text))) if used > CELL_WIDTH - 1)
     return text[:cut] + "…"
 
