@@ -174,3 +174,64 @@ def test_a_table_abandoned_midway_still_gets_its_pattern_checks() -> None:
     checker = TableChecker(TABLES["event_topics"])
     assert checker.feed(pa.table({"event_id": ["ev-1", "Ev 2"], "topic_id": ["ok", "ok"]})) == []  # waiting
     assert [(p.row, p.field) for p in checker.abandon()] == [(1, "event_id")]
+
+
+SEED_ALPHABET = st.sampled_from([*"ab .,\n", "é", "안", "녕", "\u200d", "😀"])
+
+
+@st.composite
+def seeds_and_spans(draw: st.DrawFn) -> tuple[dict[str, str], list[tuple[str, int, int, str]]]:
+    """Seed texts in mixed scripts and spans over them: most exact, some with one character
+    changed, cut short or longer, past the end, empty, overlapping or in another document's seed."""
+    seeds = {f"doc-{i}": draw(st.text(SEED_ALPHABET, max_size=40)) for i in range(draw(st.integers(1, 3)))}
+    spans = []
+    for _ in range(draw(st.integers(0, 25))):
+        doc = draw(st.sampled_from(sorted(seeds)))
+        seed = seeds[doc]
+        start = draw(st.integers(0, len(seed) + 2))
+        end = draw(st.integers(start, len(seed) + 3))
+        text = seed[start:end]
+        change = draw(st.sampled_from(["none", "none", "none", "char", "shorter", "longer", "other"]))
+        if change == "char" and text:
+            i = draw(st.integers(0, len(text) - 1))
+            text = text[:i] + ("b" if text[i] != "b" else "a") + text[i + 1 :]
+        elif change == "shorter" and text:
+            text = text[:-1]
+        elif change == "longer":
+            text += "x"
+        elif change == "other":
+            text = draw(st.text(SEED_ALPHABET, max_size=8))
+        spans.append((doc, start, end, text))
+    return seeds, spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(seeds_and_spans())
+@example(({"doc-0": "abc"}, [("doc-0", 0, 2, "a"), ("doc-0", 2, 3, "bc")]))  # wrong words, right words in all
+@example(({"doc-0": "안녕"}, [("doc-0", 1, 2, "녕"), ("doc-0", 0, 1, "안")]))
+def test_spans_are_found_wrong_exactly_where_the_seed_reads_otherwise(
+    case: tuple[dict[str, str], list[tuple[str, int, int, str]]],
+) -> None:
+    """Whatever the script and however the spans lie, a span is reported exactly when its text is not
+    the seed's characters from char_start to char_end, or when it ends past the seed."""
+    seeds, spans = case
+    notes = TABLES["source_notes"]
+    columns: dict[str, list[str | None]] = {name: [] for name in notes.field_names}
+    for i, (doc, start, end, text) in enumerate(spans):
+        row = {"note_id": f"n{i}", "document_id": doc, "char_start": str(start), "char_end": str(end),
+               "text": text, "kind": "error", "note": "x"}  # fmt: skip
+        for name in notes.field_names:
+            columns[name].append(row.get(name))
+    table = pa.table({n: pa.array(v, pa.string()) for n, v in columns.items()})
+    checker = TableChecker(notes, collect_spans=True)
+    for batch in table.to_batches(max_chunksize=7):  # spans of one document arrive in several batches
+        checker.feed(batch)
+    checker.finish()
+    found = check_spans({"source_notes": checker}, seeds.items())
+    expected = set()
+    for i, (doc, start, end, text) in enumerate(spans):
+        if end > len(seeds[doc]):
+            expected.add((i, "char_end"))
+        elif seeds[doc][start:end] != text:
+            expected.add((i, "text"))
+    assert {(p.row, p.field) for p in found} == expected

@@ -3,9 +3,9 @@
 The installed release reads them from ``natoseoul._release.seeds_dir()``; another package from the
 ``seeds/`` folder in or beside its directory (as ``natoseoul validate`` finds them). Each file must
 have the sha256 the documents table records, so that offsets are counted in the text they were
-made for. A seed path is resolved by ``seed_file``, the one rule every command that reads seeds
-uses (``validate``, ``site``, ``export -f annotations``): never through a symlink that leads out of
-the package, never a FIFO or device, never more than ``MAX_SEED_BYTES``.
+made for. A seed path is resolved by ``check_seeds_folder`` and ``seed_file``, the one rule every
+command that reads seeds uses (``validate``, ``site``, ``export -f annotations``): never through a
+symlink that leads out of the package, never a FIFO or device, never more than ``MAX_SEED_BYTES``.
 """
 
 from __future__ import annotations
@@ -32,14 +32,19 @@ def seeds_root(package: Package | None) -> Path:
     return found
 
 
-def seed_file(root: Path, rel: str, what: str = "seed path") -> Path:
-    """The seed file ``rel`` (a documents.path, ``seeds/<name>``) names under ``root``; an UnsafePath
-    (its message starting with ``what``) when it is absolute, holds ``..`` or leads outside ``root``
-    through a symlink, and a DataError when ``seeds/`` itself is a symlink to another folder. Nothing
-    is opened: the caller checks ``file_problem`` and reads within ``MAX_SEED_BYTES``."""
-    check_relative(rel, what)
+def check_seeds_folder(root: Path) -> None:
+    """Refuse (a DataError) a ``root/seeds`` that is a symlink to another folder: seeds are read
+    from the package's own folder only. Checked once per folder, before ``seed_file``."""
     if elsewhere(root / "seeds"):
         raise DataError(f"{printable(root / 'seeds')} is a symlink to another folder; the seeds are not read")
+
+
+def seed_file(root: Path, rel: str, what: str = "seed path") -> Path:
+    """The seed file ``rel`` (a documents.path, ``seeds/<name>``) names under ``root``, whose
+    ``seeds/`` folder ``check_seeds_folder`` accepted; an UnsafePath (its message starting with
+    ``what``) when it is absolute, holds ``..`` or leads outside ``root`` through a symlink. Nothing
+    is opened: the caller checks ``file_problem`` and reads within ``MAX_SEED_BYTES``."""
+    check_relative(rel, what)
     parts = PurePosixPath(rel).parts
     if len(parts) == 2 and parts[0] == "seeds" and not (root / rel).is_symlink():
         return root / rel  # an entry of the package's own seeds/ that is no symlink cannot lead out
@@ -65,6 +70,7 @@ def read_seeds(documents: pa.Table, root: Path) -> dict[str, str]:
     """Every document's text by ``document_id``, read from ``root / path`` as UTF-8 after checking
     its sha256 against the documents table."""
     texts: dict[str, str] = {}
+    check_seeds_folder(root)
     for row in documents.select(["document_id", "path", "sha256"]).to_pylist():
         doc = printable(row["document_id"])
         path = seed_file(root, str(row["path"]), f"documents {doc}: seed path")
