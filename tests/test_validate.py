@@ -283,3 +283,52 @@ def test_integer_keys_are_compared_as_numbers(tmp_path: Path) -> None:
     out = run("validate", str(dist)).out.splitlines()
     key = ", ".join(TABLES["event_evidence"].primary_key)
     assert any(line.startswith(f"{evidence}:{len(rows) + 1}:event_id: duplicate primary key ({key})") for line in out)
+
+
+def write_label_column(dist: Path, column: pa.Array) -> Path:
+    """topics.parquet with its label column replaced (same rows, another Arrow type)."""
+    target = dist / "parquet" / "topics.parquet"
+    data = pq.read_table(target)
+    pq.write_table(data.set_column(data.schema.get_field_index("label"), "label", column), target)
+    return target
+
+
+def test_a_parquet_column_with_no_text_form_is_one_line_per_command(tmp_path: Path) -> None:
+    """A list column cannot be read as cells: each command that reads the file says so on one line."""
+    dist = copy_release(tmp_path)
+    labels = TABLES["topics"].field_index["label"]
+    assert labels.type == "string"
+    rows = pq.read_table(dist / "parquet" / "topics.parquet").column("label").to_pylist()
+    target = write_label_column(dist, pa.array([[v] for v in rows]))
+    result = run("validate", str(dist))
+    assert result.code == 1
+    assert any(line.startswith(f"{target}: cannot read as Parquet: ") for line in result.out.splitlines())
+    assert f"{target}:label: stored as list<element: string>, expected string" in result.out.splitlines()
+    exported = run("export", "--from", str(dist), "--from-format", "parquet", "-f", "csv", "-o", str(tmp_path / "o"))
+    assert exported.code == 1 and exported.err.startswith(f"Error: {target}: cannot read as Parquet: ")
+
+
+def test_parquet_text_that_is_not_utf8_is_reported_in_any_text_type(tmp_path: Path) -> None:
+    for name, column in {
+        "binary": pa.array([b"diplomatic\xff"], pa.binary()),
+        "string_view": pa.array([b"diplomatic\xff"], pa.binary_view()).view(pa.string_view()),
+    }.items():
+        dist = copy_release(tmp_path / name)
+        rows = pq.read_table(dist / "parquet" / "topics.parquet").num_rows
+        target = write_label_column(dist, pa.concat_arrays([column, pa.array([b"x"] * (rows - 1), column.type)]))
+        result = run("validate", str(dist))
+        assert result.code == 1, name
+        lines = result.out.splitlines()
+        assert f"{target}:label: a text value is not UTF-8 (the file is damaged)" in lines or any(
+            line.startswith(f"{target}: cannot read as Parquet: ") and "UTF8" in line for line in lines
+        ), (name, lines)
+
+
+def test_a_span_table_with_no_complete_span_is_reported_not_a_crash(tmp_path: Path) -> None:
+    dist = copy_release(tmp_path)
+    notes = dist / "csv" / "source_notes.csv"
+    for row in range(len(csv_rows(notes))):
+        set_cell(notes, row, "char_start", "")
+    result = run("validate", str(dist))
+    assert result.code == 1
+    assert f"{notes}:2:char_start: required value is missing" in result.out.splitlines()

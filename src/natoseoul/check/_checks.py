@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -191,24 +190,23 @@ def _as_array(column: pa.Array | pa.ChunkedArray) -> pa.Array:
 @dataclass
 class KeptSpans:
     """The evidence spans of one table, kept until the seed texts are read one at a time: per span
-    its document, row, start, end and text (in Arrow's memory), so that the seeds need not all be
-    held at once."""
+    its document, row, start, end and the hash of its text (equal texts hash equal; two different
+    ones collide with odds of 2**-64), so neither the table's texts nor all the seeds are held."""
 
     batches: list[list[pa.Array]] = field(default_factory=list)
-    numbers: list[memoryview] = field(default_factory=list)  # row, start, end; sorted by document
-    texts: pa.Array = field(default_factory=lambda: pa.array([], pa.large_string()))  # in the same order
-    uneven: list[int] = field(default_factory=list)  # spans whose text is not end - start characters long
+    numbers: list[memoryview] = field(default_factory=list)  # row, start, end, hash; sorted by document
     by_document: dict[str, tuple[int, int]] | None = None  # document -> its slice of ``numbers``
 
     def add(self, docs: pa.Array, starts: pa.Array, ends: pa.Array, texts: pa.Array, rows: pa.Array) -> None:
-        self.batches.append([docs, rows, starts, ends, kernels.cast(texts, pa.large_string())])
+        self.batches.append([docs, rows, starts, ends, pa.array([hash(t) for t in texts.to_pylist()], pa.int64())])
 
-    def of(self, doc: str) -> tuple[int, int]:
-        """Where the spans of ``doc`` are: their slice of ``numbers`` and ``texts``."""
+    def of(self, doc: str) -> Iterator[tuple[int, int, int, int]]:
+        """(row, start, end, hash) of each span in ``doc``."""
         if self.by_document is None:
             self.group()
         assert self.by_document is not None
-        return self.by_document.get(doc, (0, 0))
+        low, high = self.by_document.get(doc, (0, 0))
+        return zip(*(column[low:high] for column in self.numbers), strict=True)
 
     def group(self) -> None:
         """Sort the spans by document, once every batch is in (``TableChecker.finish`` does it, so
@@ -219,22 +217,12 @@ class KeptSpans:
         columns = [pa.concat_arrays(parts) for parts in zip(*self.batches, strict=True)]
         self.batches = []
         order = kernels.sort_indices(columns[0])
-        docs, rows, starts, ends, self.texts = (kernels.take(c, order) for c in columns)
-        self.numbers = [
-            memoryview(n.buffers()[1]).cast("q")[n.offset : n.offset + len(n)] for n in (rows, starts, ends)
-        ]
-        lengths = kernels.cast(kernels.utf8_length(self.texts), pa.int64())
-        self.uneven = _rows(kernels.not_equal(lengths, kernels.subtract(ends, starts)))
+        docs, *numbers = (kernels.take(c, order) for c in columns)
+        self.numbers = [memoryview(n.buffers()[1]).cast("q")[n.offset : n.offset + len(n)] for n in numbers]
         runs = kernels.run_end_encode(docs)
-        ends_of_runs = runs.run_ends.to_pylist()
-        bounds = zip([0, *ends_of_runs[:-1]], ends_of_runs, strict=True)
-        self.by_document = dict(zip(runs.values.to_pylist(), bounds, strict=True))
-
-    def text(self, low: int, high: int) -> str:
-        """The texts of spans ``low`` to ``high``, one after another (as stored: no copy until decoded)."""
-        offsets = memoryview(self.texts.buffers()[1]).cast("q")
-        first = self.texts.offset
-        return memoryview(self.texts.buffers()[2])[offsets[first + low] : offsets[first + high]].tobytes().decode()
+        ends = runs.run_ends.to_pylist()
+        firsts = [0, *ends[:-1]] if ends else []  # no runs when no span was complete
+        self.by_document = dict(zip(runs.values.to_pylist(), zip(firsts, ends, strict=True), strict=True))
 
 
 class ColumnDigest:
@@ -434,29 +422,16 @@ class TableChecker:
         return out
 
     def check_spans(self, doc: str, seed: str) -> list[Problem]:
-        """Compare the spans kept for document ``doc`` with its text.
-
-        Usually at once: when every span lies inside the text and its text has as many characters
-        as it covers, the seed's words at the spans, one after another, equal the texts one after
-        another exactly when each equals its own. Otherwise, or when they differ, span by span."""
-        low, high = self.spans.of(doc)
-        if high == low:
-            return []
-        rows, starts, ends = (column[low:high] for column in self.spans.numbers)
-        even = not any(low <= i < high for i in self.spans.uneven)
-        if even and min(starts) >= 0 and max(ends) <= len(seed):
-            words = operator.itemgetter(*map(slice, starts, ends))(seed)
-            if "".join(words if high - low > 1 else (words,)) == self.spans.text(low, high):
-                return []
+        """Compare the spans kept for document ``doc`` with its text."""
         name, text_field = self.table.name, self.table.span_text_field
         out: list[Problem] = []
-        texts = self.spans.texts.slice(low, high - low).to_pylist()
-        for row, start, end, text in zip(rows, starts, ends, texts, strict=True):
-            if end > len(seed):
-                out.append(Problem(name, row, "char_end", f"{end} is past the end of {doc} ({len(seed)} characters)"))
-            elif (found := seed[start:end]) != text:
-                message = f"does not match {doc}[{start}:{end}], which is {_short(found)}"
-                out.append(Problem(name, row, text_field, message))
+        length = len(seed)
+        for row, start, end, digest in self.spans.of(doc):
+            if end > length:
+                out.append(Problem(name, row, "char_end", f"{end} is past the end of {doc} ({length} characters)"))
+            elif hash(seed[start:end]) != digest:  # equal texts hash equal; others collide with odds 2**-64
+                found = _short(seed[start:end])
+                out.append(Problem(name, row, text_field, f"does not match {doc}[{start}:{end}], which is {found}"))
         return out
 
     def key_column(self, name: str) -> pa.Array:

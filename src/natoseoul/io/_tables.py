@@ -680,7 +680,17 @@ def parquet_text_batches(path: Path, table: Table) -> tuple[list[str], Iterator[
     check it)."""
     shown = printable(path)
     schema, typed = parquet_batches(path)
-    return schema.names, (_as_text(_valid_utf8(batch, shown)) for batch in typed)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for batch in typed:
+            checked = _valid_utf8(batch, shown)
+            try:  # a column of a type with no text form (a list, a struct) cannot be read as cells
+                text = _as_text(checked)
+            except pa.ArrowException as exc:
+                raise DataError(f"{shown}: cannot read as Parquet: {_arrow_message(exc)}") from None
+            yield text
+
+    return schema.names, batches()
 
 
 def parquet_batches(path: Path) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
@@ -727,9 +737,12 @@ def parquet_batches(path: Path) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
     return schema, batches()
 
 
+TEXT_TYPES = (pa.string(), pa.large_string(), pa.string_view())
+
+
 def _valid_utf8(batch: pa.RecordBatch, shown: str) -> pa.RecordBatch:
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        if column.type in TEXT_TYPES:
             try:
                 column.validate(full=True)
             except pa.ArrowInvalid:
