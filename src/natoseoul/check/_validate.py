@@ -1,9 +1,11 @@
-"""Validating a data package on disk with the project's own checks (``checks.py``).
+"""Validating a data package on disk with the project's own checks (``_checks.py``).
 
 Each CSV or Parquet resource is streamed batch by batch as text cells (``TEXT_READERS``),
 so memory stays bounded by what the table-wide checks keep (key columns, span numbers); the seed
-texts are read one at a time at the end. Every problem is reported as ``file:row:field: message``
-with rows counted like frictionless: the header is row 1.
+texts are read one at a time at the end. A release's Parquet copies that hold exactly the values
+of their CSV copies, found free of problems, are only read for their digests (``_same_values``).
+Every problem is reported as ``file:row:field: message`` with rows counted like frictionless: the
+header is row 1.
 """
 
 from __future__ import annotations
