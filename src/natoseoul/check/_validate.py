@@ -2,10 +2,8 @@
 
 Each CSV or Parquet resource is streamed batch by batch as text cells (``TEXT_READERS``),
 so memory stays bounded by what the table-wide checks keep (key columns, span numbers); the seed
-texts are read one at a time at the end. A release's Parquet copies that hold exactly the values
-of their CSV copies, found free of problems, are only read for their digests (``_same_values``).
-Every problem is reported as ``file:row:field: message`` with rows counted like frictionless: the
-header is row 1.
+texts are read one at a time at the end. Every problem is reported as ``file:row:field: message``
+with rows counted like frictionless: the header is row 1.
 """
 
 from __future__ import annotations
@@ -32,12 +30,11 @@ from ..io._package import (
     resource_table,
 )
 from ..io._seeds import MAX_SEED_BYTES, seed_file
-from ..io._tables import TEXT_READERS, CSVRowError, parquet_batches
+from ..io._tables import TEXT_READERS, CSVRowError
 from ..schema import TABLES, Table
 from ._checks import (
     HEADER_ROW,
     INTEGER,
-    ColumnDigest,
     Problem,
     TableChecker,
     check_references,
@@ -172,8 +169,6 @@ class _Validator:
             except UnsafePath as exc:
                 self.report.issues.append(Problem(package.shown_descriptor, None, None, exc.reason))
 
-        if fmt == "parquet" and self.copies_of_csv(jobs, both):
-            return
         checkers = {}
         for table, (path, shown) in jobs.items():
             checker = self.check_file(TABLES[table], fmt, path, shown, digest=table in both)
@@ -187,24 +182,6 @@ class _Validator:
             self.report.seeds = root / "seeds"
         for p in problems:
             self.add(jobs[p.place][1], [p])
-
-    def copies_of_csv(self, jobs: dict[str, tuple[Path, str]], both: set[str]) -> bool:
-        """Whether every Parquet file holds exactly the typed values of its CSV copy, which was found
-        free of problems (see ``_same_values``): then checking the Parquet files again would find
-        nothing, and they are not. Otherwise (False) they are all checked in full."""
-        flawed = {issue.place for issue in self.report.issues}
-        csv = self.checkers.get("csv", {})
-        rows: dict[str, int] = {}
-        for table, (path, shown) in jobs.items():
-            if table not in both or table not in csv or csv[table][0] in flawed:
-                return False
-            found = _same_values(path, TABLES[table], csv[table][1])
-            if found is None:
-                return False
-            rows[shown] = found
-        self.report.rows.update(rows)
-        self.checkers["parquet"] = {table: (shown, csv[table][1]) for table, (_, shown) in jobs.items()}
-        return True
 
     def check_file(self, table: Table, fmt: str, path: Path, shown: str, digest: bool = False) -> TableChecker | None:
         """Check one file; returns its checker for the foreign keys, or None when it could not be read whole."""
@@ -286,36 +263,6 @@ def _seed_problem(file: Path, sha256: str | None, count: str | None) -> tuple[st
     if count and _integer(count) != len(text):  # '+2000' and '0002000' are 2000 (Table Schema integers)
         return "char_count", f"{printable(count)} differs from the length of {name} ({len(text)} characters)"
     return text
-
-
-def _same_values(path: Path, table: Table, copy: TableChecker) -> int | None:
-    """The number of rows of the Parquet file at ``path`` when it has the table's columns with the
-    schema's own types, metadata that agrees with its data, and exactly the typed values that
-    ``copy`` digested, cell for cell; otherwise None.
-
-    Checking such a file would find what checking ``copy`` found: its text columns hold the same
-    bytes (so they are UTF-8 too), and every check that reads cells as text reads a string column,
-    the same text, or a value written out the one way (integers, dates, booleans); the checks on
-    values see the same values."""
-    if file_problem(path) is not None or not copy.digests:
-        return None
-    digests = {name: ColumnDigest() for name in table.field_names}
-    rows = 0
-    try:
-        stored, batches = parquet_batches(path)
-        if stored.names != table.field_names:
-            return None
-        if any(not f.type.equals(spec.arrow_type) for f, spec in zip(stored, table.fields, strict=True)):
-            return None
-        for batch in batches:
-            rows += batch.num_rows
-            for name, column in zip(table.field_names, batch.columns, strict=True):
-                digests[name].add(column)
-    except (DataError, pa.ArrowException, OSError):
-        return None
-    if rows != copy.rows_seen or any(d.hexdigest() != copy.digests[n].hexdigest() for n, d in digests.items()):
-        return None
-    return rows
 
 
 def _integer(text: str) -> int | None:

@@ -38,9 +38,6 @@ class ParquetSource:
     def read(self) -> pa.Table:
         return self._reader.read_all() if self._file is None else self._file.read()
 
-    def read_row_group(self, index: int) -> pa.Table:
-        return self._reader.read_row_group(index) if self._file is None else self._file.read_row_group(index)
-
     def iter_batches(self, batch_size: int, row_groups: Sequence[int] | None = None) -> Iterator[pa.RecordBatch]:
         if self._file is not None:
             return iter(self._file.iter_batches(batch_size=batch_size, row_groups=row_groups))

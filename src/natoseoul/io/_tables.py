@@ -722,10 +722,8 @@ def parquet_batches(path: Path) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
                 per_row = max(1, group.total_byte_size // max(1, group.num_rows))
                 rows = max(1, min(PARQUET_BATCH_ROWS, PARQUET_BATCH_BYTES // per_row))
                 seen = ColumnStats(len(names))
-                try:  # a row group that fits in one batch is read whole, which costs less per file
-                    whole = rows >= group.num_rows
-                    read = parquet.read_row_group(i).to_batches() if whole else parquet.iter_batches(rows, [i])
-                    for batch in read:
+                try:
+                    for batch in parquet.iter_batches(rows, [i]):
                         seen.add(batch)
                         yield batch
                 except (pa.ArrowException, OSError) as exc:
