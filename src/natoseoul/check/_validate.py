@@ -22,14 +22,13 @@ from ..errors import DataError, printable
 from ..io._package import (
     Package,
     UnsafePath,
-    elsewhere,
     file_problem,
     open_packages,
     read_limited,
     resource_paths,
     resource_table,
 )
-from ..io._seeds import MAX_SEED_BYTES, seed_file
+from ..io._seeds import MAX_SEED_BYTES, check_seeds_folder, seed_file
 from ..io._tables import TEXT_READERS, CSVRowError
 from ..schema import TABLES, Table
 from ._checks import (
@@ -85,12 +84,14 @@ class _Validator:
         base = package.base
         self.order: dict[str, int] = {}
         self.seeds_root = next((r for r in (base, base.parent) if (r / "seeds").is_dir()), None)
-        if self.seeds_root is not None and elsewhere(self.seeds_root / "seeds"):
-            # the seeds are read from the folder they were found in, never through a symlink to another
-            where = self.rank(package.shown_descriptor)
-            message = f"{printable(self.seeds_root / 'seeds')} is a symlink to another folder; spans not checked"
-            self.report.issues.append(Problem(where, None, None, message))
-            self.seeds_root = None
+        if self.seeds_root is not None:
+            try:  # the seeds are read from the folder they were found in, never through a symlink to another
+                check_seeds_folder(self.seeds_root)
+            except DataError:
+                where = self.rank(package.shown_descriptor)
+                message = f"{printable(self.seeds_root / 'seeds')} is a symlink to another folder; spans not checked"
+                self.report.issues.append(Problem(where, None, None, message))
+                self.seeds_root = None
         self.documents: tuple[str, list[list[str | None]]] | None = None  # the first documents file read
         self.seed_problems_reported = False
         self.checkers: dict[str, dict[str, tuple[str, TableChecker]]] = {}  # format -> table -> (file, checker)

@@ -675,32 +675,13 @@ def _arrow_message(exc: BaseException) -> str:
 
 
 def parquet_text_batches(path: Path, table: Table) -> tuple[list[str], Iterator[pa.RecordBatch]]:
-    """A Parquet file as text cells, like ``csv_batches``, so one set of checks serves both: the
-    batches of ``parquet_batches``, their text columns checked to be UTF-8 (Parquet readers do not
-    check it)."""
-    shown = printable(path)
-    schema, typed = parquet_batches(path)
-
-    def batches() -> Iterator[pa.RecordBatch]:
-        for batch in typed:
-            checked = _valid_utf8(batch, shown)
-            try:  # a column of a type with no text form (a list, a struct) cannot be read as cells
-                text = _as_text(checked)
-            except pa.ArrowException as exc:
-                raise DataError(f"{shown}: cannot read as Parquet: {_arrow_message(exc)}") from None
-            yield text
-
-    return schema.names, batches()
-
-
-def parquet_batches(path: Path) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
-    """A Parquet file's stored Arrow schema and its typed batches, as stored.
+    """A Parquet file as text cells, like ``csv_batches``, so one set of checks serves both.
 
     The file's metadata is checked against its data as it is read, since other readers trust it:
-    the row counts of the footer and of each row group, and each column chunk's statistics (null
-    count, minimum and maximum, which query engines use to skip row groups). A contradiction is a
-    DataError naming the row group and column. Batches hold about ``PARQUET_BATCH_BYTES`` of data,
-    by the sizes the metadata gives."""
+    the row counts of the footer and of each row group, the text columns' UTF-8 (Parquet readers
+    do not check it), and each column chunk's statistics (null count, minimum and maximum, which
+    query engines use to skip row groups). A contradiction is a DataError naming the row group and
+    column. Batches hold about ``PARQUET_BATCH_BYTES`` of data, by the sizes the metadata gives."""
     from ._parquet import ParquetSource  # here, not on import: validating CSV does without it
 
     shown = printable(path)
@@ -713,26 +694,24 @@ def parquet_batches(path: Path) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
     in_groups = sum(g.num_rows for g in groups)
     if in_groups != meta.num_rows:
         raise DataError(f"{shown}: the footer says {meta.num_rows} rows, its row groups hold {in_groups}")
-    schema = parquet.schema_arrow
-    names = schema.names
+    names = parquet.schema_arrow.names
 
     def batches() -> Iterator[pa.RecordBatch]:
-        with parquet:
-            for i, group in enumerate(groups):
-                per_row = max(1, group.total_byte_size // max(1, group.num_rows))
-                rows = max(1, min(PARQUET_BATCH_ROWS, PARQUET_BATCH_BYTES // per_row))
-                seen = ColumnStats(len(names))
-                try:
-                    for batch in parquet.iter_batches(rows, [i]):
-                        seen.add(batch)
-                        yield batch
-                except (pa.ArrowException, OSError) as exc:
-                    raise DataError(f"{shown}: cannot read as Parquet: {_arrow_message(exc)}") from None
-                problem = seen.contradiction(group)
-                if problem is not None:
-                    raise DataError(f"{shown}: row group {i}: {problem}; the file's metadata contradicts its data")
+        for i, group in enumerate(groups):
+            per_row = max(1, group.total_byte_size // max(1, group.num_rows))
+            rows = max(1, min(PARQUET_BATCH_ROWS, PARQUET_BATCH_BYTES // per_row))
+            seen = ColumnStats(len(names))
+            try:
+                for batch in parquet.iter_batches(batch_size=rows, row_groups=[i]):
+                    seen.add(batch)
+                    yield _as_text(_valid_utf8(batch, shown))
+            except (pa.ArrowException, OSError) as exc:
+                raise DataError(f"{shown}: cannot read as Parquet: {_arrow_message(exc)}") from None
+            problem = seen.contradiction(group)
+            if problem is not None:
+                raise DataError(f"{shown}: row group {i}: {problem}; the file's metadata contradicts its data")
 
-    return schema, batches()
+    return names, batches()
 
 
 TEXT_TYPES = (pa.string(), pa.large_string(), pa.string_view())
