@@ -31,15 +31,7 @@ from ..io._package import (
 from ..io._seeds import MAX_SEED_BYTES, check_seeds_folder, seed_file
 from ..io._tables import TEXT_READERS, CSVRowError
 from ..schema import TABLES, Table
-from ._checks import (
-    HEADER_ROW,
-    INTEGER,
-    Problem,
-    TableChecker,
-    check_references,
-    check_spans,
-    file_row,
-)
+from ._checks import HEADER_ROW, INTEGER, Problem, TableChecker, check_references, check_spans, file_row
 from ._descriptor import descriptor_problems, load_part
 
 COPIES = "the CSV and Parquet copies of a table must hold the same rows"
