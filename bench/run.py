@@ -558,6 +558,8 @@ def release_commands(work: Path) -> dict[str, list[str]]:
         "info": [program, "info"],
         "show_where": [program, "show", "events", "--where", "event_type=meeting"],
         "export_csv": [program, "export", "-q", "-f", "csv", "-o", str(work / "release-csv"), "--force"],
+        "diff": [program, "diff", str(data_dir())],  # the release against itself: no differences
+        "site": [program, "site", "-q", "-o", str(work / "release-site"), "--force"],
     }
 
 
